@@ -37,8 +37,7 @@ def image_grid(ax: Axes, images: np.ndarray, *, ncols: int = 10, cmap: str = "gr
     for i, img in enumerate(images):
         r, c = divmod(i, ncols)
         canvas[1 + r * (h + 1): 1 + r * (h + 1) + h, 1 + c * (w + 1): 1 + c * (w + 1) + w] = img
-    cm = plt.get_cmap(cmap).copy()
-    cm.set_bad("white")
+    cm = plt.get_cmap(cmap).with_extremes(bad="white")
     ax.imshow(canvas, cmap=cm, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
