@@ -1,12 +1,15 @@
 # Two commands do all the set-up on a fresh machine:
 #   make lab    install into .venv (once) and open JupyterLab on notebooks/
 #   make test   install into .venv (if needed) and run the whole test suite
+#               (incl. the JupyterLab-in-Chromium test where Debian's chromium is installed;
+#               -rs lists every skipped test with its reason)
+#   make slides export every notebook as a reveal.js deck into artifacts/slides/ (works offline)
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test lint install benchmark constraints execute clean
+.PHONY: lab test lint install benchmark constraints execute clean slides browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +23,19 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check lecture_utils tests benchmarks
+	$(BIN)/ruff check lecture_utils tests benchmarks tools
 
-test: lint
-	$(BIN)/python -m pytest --nbval
+# The deck test opens an exported deck, so the decks are (re)built first.
+test: lint slides
+	$(BIN)/python -m pytest --nbval -rs
+
+# Only the real-client layer: each notebook run from JupyterLab's menu in headless Chromium, and one deck.
+browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser -rs tests/test_browser.py
+
+# Decks in artifacts/slides/; reveal.js, MathJax etc. are fetched with npm once into artifacts/slides/_static/.
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/notebooks.py
