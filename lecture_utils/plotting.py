@@ -42,6 +42,8 @@ def image_grid(ax: Axes, images: np.ndarray, *, ncols: int = 10, cmap: str = "gr
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
+    for spine in ax.spines.values():  # no frame lines beside the tiles (labels and title stay)
+        spine.set_visible(False)
     if title is not None:
         ax.set_title(title)
     return ax

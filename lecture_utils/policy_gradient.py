@@ -321,8 +321,8 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
     opt_v = torch.optim.Adam(critic.parameters(), lr=config.critic_lr)
     rng = np.random.default_rng(seed)
     history = History()
-    updates = range(config.max_updates) if progress is None else progress(config.max_updates)
-    for k in updates:
+    bar = None if progress is None else progress(config.max_updates)
+    for k in range(config.max_updates):
         batch = collect_episodes(envs, policy, seed=seed * 100_003 + k, rng=rng, device=device)
         obs = torch.as_tensor(batch.obs, device=device)
         with torch.no_grad():
@@ -341,10 +341,23 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
             opt_v.step()
         history.mean_return.append(float(batch.returns.mean()))
         history.env_steps.append(int(m.sum()))
+        if bar is not None:
+            bar.update(1)
         if np.mean(history.mean_return[-config.window:]) >= config.target_return:
             break
     envs.close()
+    if bar is not None:
+        _finish_bar(bar)
     return policy, history
+
+
+def _finish_bar(bar: Any) -> None:
+    """End a progress bar full: stopping early at the target return is success, not an error."""
+    bar.total = bar.n
+    if hasattr(bar, "container"):  # tqdm.notebook draws a widget whose max must follow
+        bar.container.children[1].max = bar.n
+    bar.refresh()
+    bar.close()
 
 
 def evaluate_policy(policy: nn.Module, *, n_episodes: int = 100, seed: int, env_id: str = "CartPole-v1",
