@@ -1,6 +1,6 @@
 """Train notebook 03's main VAE for several seeds; print test ELBO, importance-weighted log p(x), wall time.
 
-Usage: python benchmarks/vae.py [--seeds 0 1 2] [--k 500] [--threads 1]
+Usage: python benchmarks/vae.py [--seeds 0 1 2] [--k 500] [--threads 1] [--set FIELD=VALUE ...]
 
 Uses the notebook's own config (``VAEConfig()``) and training function, on the same digits split.
 Prints a table, then one JSON object on the last line.
@@ -29,18 +29,30 @@ from lecture_utils.vae import (
 )
 
 
+def _parse(value: str) -> int | float | str:
+    """A config override's value: an int or a float if it parses as one, else the string."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--k", type=int, default=500, help="importance samples per test image")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the notebook uses 1)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE",
+                        help="override VAEConfig fields, e.g. --set epochs=200 ema_decay=0.999")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     digits = load_digits_split()
     x_train = torch.from_numpy(digits.x_train.reshape(-1, 64)).to(device)
     x_test = torch.from_numpy(digits.x_test.reshape(-1, 64)).to(device)
-    config = VAEConfig()
+    config = VAEConfig(**{k: _parse(v) for k, v in (kv.split("=", 1) for kv in args.set)})
     baseline = float(factorised_bernoulli_log_likelihood(digits.x_train, digits.x_test).mean())
 
     print(f"{'seed':>4} {'train ELBO':>11} {'test ELBO':>10} {f'test IW (K={args.k})':>17} "

@@ -1,8 +1,9 @@
 """Variational autoencoders on binary images: model, ELBO, importance-weighted bound, training loop.
 
-Notation follows the slides: encoder q_phi(z|x) = N(mu, diag(exp(log_var))), prior p_theta(z) = N(0, I),
-Bernoulli decoder p_theta(x|z), and the ELBO
-L(x, theta, phi) = E_{q_phi(z|x)}[log p_theta(x|z)] - KL(q_phi(z|x) || p_theta(z)).
+Notation follows the slides: encoder q_phi(z|x) = N(mu, diag(exp(log_var))), prior p_theta(z) = N(0, I) or a
+learned mixture of C Gaussians, Bernoulli decoder p_theta(x|z), and the ELBO
+L(x, theta, phi) = E_{q_phi(z|x)}[log p_theta(x|z)] - KL(q_phi(z|x) || p_theta(z)); the KL is exact for
+N(0, I) and a Monte Carlo estimate (same z samples) for the mixture.
 All randomness comes in as a ``torch.Generator``; nothing here touches global random state.
 """
 
@@ -20,6 +21,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 LOG_2PI = math.log(2.0 * math.pi)
+_ACTIVATIONS: dict[str, type[nn.Module]] = {"elu": nn.ELU, "relu": nn.ReLU, "silu": nn.SiLU}
+PRIORS = ("standard", "mog")
 
 
 @dataclass
@@ -30,17 +33,21 @@ class VAEConfig:
     z_dim: int = 16  # latent dimension
     hidden: int = 128  # width of each hidden layer
     n_hidden: int = 2  # hidden layers in the encoder and in the decoder
-    epochs: int = 300
+    epochs: int = 250
     batch_size: int = 128
-    lr: float = 3e-3  # AdamW's initial learning rate, cosine-decayed to lr * lr_min_factor
+    lr: float = 5e-3  # AdamW's initial learning rate, cosine-decayed to lr * lr_min_factor
     lr_min_factor: float = 0.05
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     dropout: float = 0.0  # dropout after each hidden layer, during training only
     train_k: int = 1  # samples per image in the training objective: 1 = ELBO, K > 1 = IWAE bound
     kl_warmup_epochs: int = 20  # the KL weight ramps linearly from 0 to 1 over these epochs
+    prior: str = "mog"  # p_theta(z): "standard" N(0, I), or "mog", a learned mixture of Gaussians
+    prior_components: int = 50  # equally weighted components of the "mog" prior
+    activation: str = "elu"  # hidden-layer nonlinearity: "elu", "relu" or "silu"
 
     def __post_init__(self) -> None:
-        for name in ("x_dim", "z_dim", "hidden", "n_hidden", "epochs", "batch_size", "train_k"):
+        for name in ("x_dim", "z_dim", "hidden", "n_hidden", "epochs", "batch_size", "train_k",
+                     "prior_components"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.lr <= 0:
@@ -53,6 +60,10 @@ class VAEConfig:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
         if self.kl_warmup_epochs < 0:
             raise ValueError(f"kl_warmup_epochs must be >= 0, got {self.kl_warmup_epochs}")
+        if self.prior not in PRIORS:
+            raise ValueError(f"prior must be one of {PRIORS}, got {self.prior!r}")
+        if self.activation not in _ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {self.activation!r}")
 
 
 @dataclass
@@ -65,12 +76,12 @@ class TrainHistory:
     wall_s: float = 0.0
 
 
-def _mlp(sizes: list[int], dropout: float = 0.0) -> nn.Sequential:
+def _mlp(sizes: list[int], dropout: float = 0.0, activation: str = "elu") -> nn.Sequential:
     layers: list[nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(nn.Linear(n_in, n_out))
         if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
+            layers.append(_ACTIVATIONS[activation]())
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
@@ -83,8 +94,12 @@ class VAE(nn.Module):
         super().__init__()
         self.config = config = config or VAEConfig()
         h = [config.hidden] * config.n_hidden
-        self.encoder = _mlp([config.x_dim, *h, 2 * config.z_dim], config.dropout)
-        self.decoder = _mlp([config.z_dim, *h, config.x_dim], config.dropout)
+        self.encoder = _mlp([config.x_dim, *h, 2 * config.z_dim], config.dropout, config.activation)
+        self.decoder = _mlp([config.z_dim, *h, config.x_dim], config.dropout, config.activation)
+        if config.prior == "mog":  # p_theta(z) = (1/C) sum_c N(z; m_c, diag exp(s_c)), m_c and s_c learned
+            shape = (config.prior_components, config.z_dim)
+            self.prior_mu = nn.Parameter(torch.randn(shape, generator=generator))
+            self.prior_log_var = nn.Parameter(torch.zeros(shape))
         # PyTorch's default Linear init, but drawn from the given generator (no global seeding).
         with torch.no_grad():
             for m in self.modules():
@@ -101,6 +116,26 @@ class VAE(nn.Module):
         """Amortized inference: (B, D) images -> mu, log_var of q_phi(z|x), each (B, z_dim)."""
         mu, log_var = self.encoder(x).chunk(2, dim=-1)
         return mu, log_var
+
+    def log_prior(self, z: Tensor) -> Tensor:
+        """log p_theta(z) of latents (..., z_dim) -> (...)."""
+        if self.config.prior == "standard":
+            zeros = torch.zeros_like(z)
+            return log_normal(z, zeros, zeros)
+        log_pc = log_normal(z[..., None, :], self.prior_mu, self.prior_log_var)  # (..., C)
+        return torch.logsumexp(log_pc, -1) - math.log(self.config.prior_components)
+
+    def sample_prior(self, n: int, *, generator: torch.Generator) -> Tensor:
+        """n latents z ~ p_theta(z), shape (n, z_dim), on the model's device."""
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        device = self.decoder[0].weight.device
+        eps = _randn((n, self.z_dim), generator, device)
+        if self.config.prior == "standard":
+            return eps
+        c = torch.randint(self.config.prior_components, (n,), generator=generator,
+                          device=generator.device).to(device)
+        return self.prior_mu[c] + (0.5 * self.prior_log_var[c]).exp() * eps
 
     def decode(self, z: Tensor) -> Tensor:
         """Latents (..., z_dim) -> Bernoulli logits (..., D) of p_theta(x|z)."""
@@ -153,7 +188,9 @@ def _elbo_terms(model: VAE, x: Tensor, n_samples: int, generator: torch.Generato
     eps = _randn((n_samples, *mu.shape), generator, x.device)  # (S, B, z)
     z = mu + (0.5 * log_var).exp() * eps  # reparameterization trick
     rec = log_bernoulli(x, model.decode(z)).mean(0)  # (B,)
-    return rec, gaussian_kl(mu, log_var)
+    if model.config.prior == "standard":
+        return rec, gaussian_kl(mu, log_var)
+    return rec, (log_normal(z, mu, log_var) - model.log_prior(z)).mean(0)  # no closed form: same z samples
 
 
 def elbo(model: VAE, x: Tensor | np.ndarray, *, generator: torch.Generator, n_samples: int = 1) -> Tensor:
@@ -184,12 +221,12 @@ def iw_log_likelihood(model: VAE, x: Tensor | np.ndarray, k: int, *, generator: 
 def _log_weights(model: VAE, x: Tensor, k: int, generator: torch.Generator,
                  proposal: Literal["encoder", "prior"] = "encoder") -> Tensor:
     """Log importance weights log p(x, z_k) - log q(z_k|x), shape (K, B), for validated (B, D) images."""
+    if proposal == "prior":  # p(x, z) / p(z) = p(x|z)
+        z = model.sample_prior(k * x.shape[0], generator=generator).reshape(k, x.shape[0], -1)
+        return log_bernoulli(x, model.decode(z))
     mu, log_var = model.encode(x)  # (B, z)
-    if proposal == "prior":
-        mu, log_var = torch.zeros_like(mu), torch.zeros_like(log_var)
     z = mu + (0.5 * log_var).exp() * _randn((k, *mu.shape), generator, x.device)  # (K, B, z)
-    zeros = torch.zeros_like(z)
-    return log_bernoulli(x, model.decode(z)) + log_normal(z, zeros, zeros) - log_normal(z, mu, log_var)
+    return log_bernoulli(x, model.decode(z)) + model.log_prior(z) - log_normal(z, mu, log_var)
 
 
 def kl_weight(epoch: int, warmup_epochs: int) -> float:

@@ -167,6 +167,46 @@ def test_both_gradient_estimators_are_unbiased_and_pathwise_has_less_variance(tr
     assert score.var(0).sum() > 10 * path.var(0).sum()
 
 
+def test_mixture_prior_density_matches_scipy() -> None:
+    config = VAEConfig(z_dim=2, hidden=8, prior="mog", prior_components=3)
+    model = VAE(config, generator=gen(11))
+    with torch.no_grad():
+        model.prior_log_var.copy_(torch.randn(3, 2, generator=gen(12)))
+    z = torch.randn(5, 4, 2, generator=gen(13))
+    m, v = model.prior_mu.detach().numpy(), model.prior_log_var.detach().exp().numpy()
+    ref = sum(stats.multivariate_normal(m[c], np.diag(v[c])).pdf(z.numpy()) for c in range(3)) / 3
+    np.testing.assert_allclose(model.log_prior(z).detach().numpy(), np.log(ref), rtol=1e-5)
+    standard = VAE(VAEConfig(z_dim=2, hidden=8, prior="standard"), generator=gen(11))
+    ref = stats.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(z.numpy())
+    np.testing.assert_allclose(standard.log_prior(z).detach().numpy(), ref, rtol=1e-5)
+
+
+def test_prior_samples_have_the_mixture_moments() -> None:
+    model = VAE(VAEConfig(z_dim=2, hidden=8, prior="mog", prior_components=4), generator=gen(14))
+    n = 20_000
+    z = model.sample_prior(n, generator=gen(15)).detach()
+    assert z.shape == (n, 2)
+    assert torch.equal(z, model.sample_prior(n, generator=gen(15)).detach())
+    mu, var = model.prior_mu.detach(), model.prior_log_var.detach().exp()
+    mean = mu.mean(0)  # equal weights
+    second = (var + mu**2).mean(0)
+    assert ((z.mean(0) - mean).abs() < 5 * z.std(0) / math.sqrt(n)).all()
+    assert ((z.pow(2).mean(0) - second).abs() < 5 * z.pow(2).std(0) / math.sqrt(n)).all()
+
+
+def test_monte_carlo_kl_of_a_standard_one_component_mixture_is_the_closed_form(digits) -> None:
+    mog = VAE(VAEConfig(z_dim=2, hidden=16, prior="mog", prior_components=1), generator=gen(16))
+    with torch.no_grad():
+        mog.prior_mu.zero_()  # the mixture is now N(0, I)
+    standard = VAE(VAEConfig(z_dim=2, hidden=16, prior="standard"), generator=gen(16))
+    standard.load_state_dict({k: v for k, v in mog.state_dict().items() if not k.startswith("prior")})
+    x = digits[1][:50]
+    # Same generator seed: the same z and reconstruction term, so d = closed-form KL - its estimate.
+    d = (elbo(mog, x, generator=gen(17)) - elbo(standard, x, generator=gen(17))).detach()
+    assert d.std() > 0
+    assert abs(d.mean()) < 5 * d.std() / math.sqrt(len(d))
+
+
 def test_factorised_baseline_matches_scipy() -> None:
     g = np.random.default_rng(0)
     x_train = (g.random((50, 2, 3)) < 0.3).astype(np.float64)
@@ -226,11 +266,14 @@ def test_bad_arguments_raise(trained, digits) -> None:
         latent_grid(0)
     with pytest.raises(ValueError, match="p_min"):
         latent_grid(3, p_min=0.5, p_max=0.4)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        model.sample_prior(0, generator=gen())
 
 
 @pytest.mark.parametrize(("field", "value"), [("z_dim", 0), ("hidden", 0), ("epochs", 0), ("batch_size", 0),
                                               ("lr", 0.0), ("lr_min_factor", 2.0), ("weight_decay", -1.0),
-                                              ("kl_warmup_epochs", -1)])
+                                              ("kl_warmup_epochs", -1), ("prior", "vamp"),
+                                              ("prior_components", 0), ("activation", "tanh")])
 def test_bad_config_raises(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         VAEConfig(**{field: value})
