@@ -448,7 +448,7 @@ def train(state: GANState, sample_real: Callable[[int, torch.Generator], torch.T
     if progress:
         from tqdm.auto import tqdm
 
-        steps = tqdm(steps, desc=f"GAN ({state.config.loss})", leave=False)
+        steps = tqdm(steps, desc=f"GAN ({state.config.loss})", leave=True)
     state.G.train()
     state.D.train()
     for _ in steps:
