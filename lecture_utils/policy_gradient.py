@@ -261,6 +261,9 @@ class ReinforceConfig:
     max_updates: int = 200
     target_return: float = 495.0  # stop once the mean return of the last `window` batches reaches it
     window: int = 5
+    # ... and the greedy policy (what evaluate_policy scores) reaches it too, on this many fresh episodes:
+    # the sampled policy can hit the target while its argmax still drops the pole (0 turns this off).
+    greedy_check_episodes: int = 32
 
 
 @dataclass
@@ -309,6 +312,8 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
     _check_gamma(config.gamma)
     if config.estimator not in ("reinforce", "actor_critic"):
         raise ValueError(f"estimator must be 'reinforce' or 'actor_critic', got {config.estimator!r}")
+    if config.greedy_check_episodes < 0:
+        raise ValueError(f"greedy_check_episodes must be >= 0, got {config.greedy_check_episodes}")
     if config.n_envs < 2:
         raise ValueError(f"n_envs must be >= 2 (advantages are normalized per batch), got {config.n_envs}")
     envs = make_vec_env(config.env_id, config.n_envs)
@@ -343,12 +348,23 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
         history.env_steps.append(int(m.sum()))
         if bar is not None:
             bar.update(1)
-        if np.mean(history.mean_return[-config.window:]) >= config.target_return:
+        if (np.mean(history.mean_return[-config.window:]) >= config.target_return
+                and _greedy_reaches_target(policy, config, seed=1_000_003 * (seed + 1) + k, device=device)):
             break
     envs.close()
     if bar is not None:
         _finish_bar(bar)
     return policy, history
+
+
+def _greedy_reaches_target(policy: nn.Module, config: ReinforceConfig, *, seed: int,
+                           device: str | torch.device) -> bool:
+    """Whether argmax_a pi(a|s) reaches the target return on fresh episodes (always, if the check is off)."""
+    if config.greedy_check_episodes == 0:
+        return True
+    returns = evaluate_policy(policy, n_episodes=config.greedy_check_episodes, seed=seed,
+                              env_id=config.env_id, device=device)
+    return bool(returns.mean() >= config.target_return)
 
 
 def _finish_bar(bar: Any) -> None:

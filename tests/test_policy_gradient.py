@@ -139,3 +139,22 @@ def test_train_reinforce_reproducible_and_bad_arguments():
         pg.evaluate_policy(p1, n_episodes=0, seed=0)
     with pytest.raises(ValueError, match="sizes"):
         pg.mlp([4], generator=torch.Generator())
+
+
+
+def test_training_stops_only_when_the_greedy_policy_reaches_the_target(monkeypatch) -> None:
+    # Target 1 is met by any sampled batch; the greedy check is then what decides.
+    cfg = dict(n_envs=4, max_updates=3, target_return=1.0, window=1)
+    _, unchecked = pg.train_reinforce(pg.ReinforceConfig(**cfg, greedy_check_episodes=0), seed=0)
+    assert len(unchecked.mean_return) == 1
+    calls = []
+
+    def greedy_fails(policy, **kwargs):
+        calls.append(kwargs["n_episodes"])
+        return np.zeros(kwargs["n_episodes"])
+
+    monkeypatch.setattr(pg, "evaluate_policy", greedy_fails)
+    _, hist = pg.train_reinforce(pg.ReinforceConfig(**cfg, greedy_check_episodes=8), seed=0)
+    assert len(hist.mean_return) == 3 and calls == [8, 8, 8]
+    with pytest.raises(ValueError, match="greedy_check_episodes"):
+        pg.train_reinforce(pg.ReinforceConfig(greedy_check_episodes=-1), seed=0)
