@@ -159,7 +159,8 @@ def test_training_is_deterministic() -> None:
 def test_train_mixture_returns_eval_samples() -> None:
     cfg = gan.mixture_config("ring", steps=3, batch_size=16, latent_dim=2)
     run = gan.train_mixture(gan.ring_mixture(), cfg, seed=0, n_eval=100, hidden=8, depth=1)
-    assert run.samples.shape == (100, 2) and run.coverage.n_modes == 8
+    assert run.samples.shape == run.samples_jbt.shape == (100, 2) and run.coverage.n_modes == 8
+    assert run.coverage_jbt.n_modes == 8
 
 
 def test_conv_gan_shapes_and_range() -> None:
@@ -179,28 +180,49 @@ def test_truncated_latent_is_bounded_and_standard_inside() -> None:
     assert abs(float(z.var()) - var) < 5 * se
 
 
-def test_r1_schedule_and_fourier_ramp() -> None:
-    cfg = gan.GANConfig(steps=100, r1_gamma=1.0, r1_gamma_final=0.01, fourier_ramp=(0.2, 0.6))
-    assert gan.r1_weight(cfg, 0) == 1.0
-    assert gan.r1_weight(cfg, 50) == pytest.approx(0.1)
-    assert gan.r1_weight(cfg, 100) == pytest.approx(0.01)
-    assert gan.r1_weight(gan.GANConfig(r1_gamma=0.3), 77) == 0.3
-    assert [gan.fourier_alpha(cfg, s) for s in (0, 20, 40, 60, 90)] == pytest.approx([0, 0, 0.5, 1, 1])
-    assert gan.fourier_alpha(gan.GANConfig(), 0) == 1.0
+def test_lazy_r1_applies_the_penalty_every_k_steps_with_weight_k() -> None:
+    real = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
+    fake = torch.randn(16, 2, generator=torch.Generator().manual_seed(1))
+    losses = {}
+    for gamma, every in ((0.0, 1), (0.3, 4)):
+        state = _small_state()
+        state.config = gan.GANConfig(latent_dim=2, batch_size=16, r1_gamma=gamma, r1_every=every)
+        for step in (0, 1, 4):
+            state.step = step
+            losses[gamma, step] = float(gan._d_loss(state, real, fake, torch.Generator())[0].detach())
+    penalty = float(gan.gradient_penalty(_small_state().D, real).detach())
+    assert penalty > 0
+    assert losses[0.3, 1] == pytest.approx(losses[0.0, 1])  # off-step: no penalty
+    for step in (0, 4):  # on-step: 0.5 * gamma * k * E||grad D||^2
+        assert losses[0.3, step] - losses[0.0, step] == pytest.approx(0.5 * 0.3 * 4 * penalty, rel=1e-5)
 
 
-def test_fourier_features_fade_in_low_frequencies_first() -> None:
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        ff = gan.FourierFeatures(2, 8, 1.0)
-    norms = ff.B.norm(dim=0)
-    assert torch.all(norms[1:] >= norms[:-1])
-    x = torch.randn(5, 2, generator=torch.Generator().manual_seed(0))
-    full = ff(x)
-    np.testing.assert_allclose((full[:, :8] ** 2 + full[:, 8:] ** 2).numpy(), 1.0, rtol=1e-5)
-    ff.alpha = 0.25  # 8 * 0.25 = 2: the two lowest frequencies on, the rest off
-    part = ff(x)
-    assert torch.equal(part[:, :2], full[:, :2]) and torch.all(part[:, 2:8] == 0)
+def test_jacobian_norms_of_a_linear_and_a_kinked_generator() -> None:
+    lin = torch.nn.Linear(3, 2)
+    z = torch.randn(7, 3, generator=torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(gan.jacobian_norms(lin, z), float(lin.weight.detach().norm()), rtol=1e-5)
+    # G(z) = (relu(z_0), 0): Jacobian norm 1 where z_0 > 0, 0 where z_0 < 0.
+    kinked = torch.nn.Sequential(torch.nn.Linear(1, 2, bias=False), torch.nn.ReLU())
+    with torch.no_grad():
+        kinked[0].weight.copy_(torch.tensor([[1.0], [0.0]]))
+    norms = gan.jacobian_norms(kinked, torch.tensor([[-2.0], [-0.5], [0.5], [3.0]]))
+    np.testing.assert_allclose(norms, [0.0, 0.0, 1.0, 1.0])
+
+
+def test_jacobian_truncation_rejects_the_steepest_draws() -> None:
+    # G(z) = z^3 / 3 in 1-D (padded to 2-D): |G'(z)| = z^2 grows with |z|, so truncation keeps small |z|.
+    class Cubic(torch.nn.Module):
+        def forward(self, z: torch.Tensor) -> torch.Tensor:
+            return torch.cat([z[:, :1] ** 3 / 3, torch.zeros_like(z[:, :1])], dim=1)
+
+    x = gan.generate_jbt(Cubic(), 900, 1, reject=0.1, generator=torch.Generator().manual_seed(0))
+    z = gan.sample_latent(1000, 1, generator=torch.Generator().manual_seed(0))
+    kept = np.sort(np.abs(z.numpy().ravel()))[:900]
+    assert x.shape == (900, 2)
+    np.testing.assert_allclose(np.sort(np.abs(3 * x[:, 0]) ** (1 / 3)), kept, rtol=1e-4)
+    plain = gan.generate_jbt(Cubic(), 50, 1, reject=0.0, generator=torch.Generator().manual_seed(0))
+    same = gan.generate(Cubic(), 50, 1, generator=torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(plain, same)
 
 
 def test_frechet_distance_of_gaussians() -> None:
@@ -241,6 +263,9 @@ def test_plot_helpers_smoke() -> None:
 
 
 # ----------------------------------------------------------------------------- errors
+LIN = torch.nn.Linear(2, 2)
+
+
 @pytest.mark.parametrize(
     ("call", "name"),
     [
@@ -271,7 +296,10 @@ def test_plot_helpers_smoke() -> None:
         (lambda: gan.mixture_config("spiral"), "name"),
         (lambda: gan.tensor_sampler(torch.zeros(0, 2)), "data"),
         (lambda: gan.GANConfig(r1_gamma=-1.0), "r1_gamma"),
-        (lambda: gan.FourierFeatures(2, 0, 1.0), "n_features"),
+        (lambda: gan.GANConfig(r1_every=0), "r1_every"),
+        (lambda: gan.jacobian_norms(LIN, torch.zeros(0, 2)), "z"),
+        (lambda: gan.generate_jbt(LIN, 5, 2, reject=1.0, generator=torch.Generator()), "reject"),
+        (lambda: gan.generate_jbt(LIN, 0, 2, reject=0.1, generator=torch.Generator()), "n"),
         (lambda: gan.make_models(gan.GANConfig(), seed=0, scale=0.0), "scale"),
         (lambda: gan.frechet_distance(np.zeros((5, 2)), np.zeros((5, 3))), "f1 and f2"),
         (lambda: gan.nearest_neighbours(np.zeros((2, 4, 4)), np.zeros((2, 8, 8))), "images"),
