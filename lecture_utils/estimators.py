@@ -211,17 +211,6 @@ def variance_bounds(stats: EstimatorStats, sigma2: float, mu4: float, *,
     return lo, hi
 
 
-def variance_zscores(stats: EstimatorStats, sigma2: float, mu4: float) -> np.ndarray:
-    """(measured - expected) / SE of each N's variance, given per-sample variance and 4th central moment."""
-    R = stats.reps
-    factor = (R - 1) / (R - stats.ddof)  # np.var (ddof=0) is biased low by (R-1)/R
-    z = np.empty(len(stats.Ns))
-    for i, N in enumerate(stats.Ns):
-        s2, m4 = mean_moments(sigma2, mu4, int(N))
-        z[i] = (stats.variances[i] - factor * s2) / (factor * sample_variance_se(s2, m4, R))
-    return z
-
-
 def pooled_per_sample_variance(stats: EstimatorStats, sigma2: float, mu4: float) -> tuple[float, float]:
     """Average of N * (unbiased variance) over all N, an estimate of the per-sample variance, and its SE."""
     R = stats.reps

@@ -121,17 +121,18 @@ def test_estimator_stats_matches_the_slides_loop() -> None:
         assert s.reps == reps and s.ddof == 0
 
 
-def test_variance_zscores_and_pooled_variance() -> None:
+def test_variance_bounds_and_pooled_variance() -> None:
     theta = 2.0
     poly = E.square_example_poly(theta, estimator="score")
     sigma2, mu4 = E.poly_gaussian_moment(poly, 2, central=True), E.poly_gaussian_moment(poly, 4, central=True)
     s = E.estimator_stats(partial(E.score_function_grad, f_sq, theta), [10, 100, 1000], 200, rng=rng(10))
-    z = E.variance_zscores(s, sigma2, mu4)
-    assert np.all(np.abs(z) < 4)
+    lo, hi = E.variance_bounds(s, sigma2, mu4)
+    assert np.all((lo < s.variances) & (s.variances < hi))
     est, se = E.pooled_per_sample_variance(s, sigma2, mu4)
     assert abs(est - 87) < 4 * se
     # a wrong per-sample variance (the pathwise one) is rejected
-    assert np.any(np.abs(E.variance_zscores(s, 4.0, 48.0)) > 10)
+    lo_w, hi_w = E.variance_bounds(s, 4.0, 48.0)
+    assert np.all(s.variances > hi_w)
 
 
 def test_mean_moments_against_simulation() -> None:
