@@ -23,11 +23,8 @@ import time
 import numpy as np
 import torch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from lecture_utils import gan  # noqa: E402
-from lecture_utils.data import load_digits_split  # noqa: E402
+from lecture_utils import gan
+from lecture_utils.data import load_digits_split
 
 
 def run_mixtures(outdir: pathlib.Path, seeds: list[int], device: str) -> list[dict]:

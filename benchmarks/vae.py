@@ -45,13 +45,12 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=500, help="importance samples per test image")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the notebook uses 1)")
     parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE",
-                        help="override VAEConfig fields, e.g. --set epochs=200 ema_decay=0.999")
+                        help="override VAEConfig fields, e.g. --set epochs=200 prior=standard")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     digits = load_digits_split()
-    x_train = torch.from_numpy(digits.x_train.reshape(-1, 64)).to(device)
-    x_test = torch.from_numpy(digits.x_test.reshape(-1, 64)).to(device)
+    x_train, x_test = digits.x_train, digits.x_test  # the library validates, flattens and moves them
     config = VAEConfig(**{k: _parse(v) for k, v in (kv.split("=", 1) for kv in args.set)})
     baseline = float(factorised_bernoulli_log_likelihood(digits.x_train, digits.x_test).mean())
 

@@ -7,7 +7,8 @@ the generator $G_{\\theta_g}$ maps noise $z \\sim p(z) = N(0, I)$ to a sample, r
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -414,14 +415,23 @@ def tensor_sampler(data: torch.Tensor) -> Callable[[int, torch.Generator], torch
     return lambda n, generator: data[torch.randint(data.shape[0], (n,), generator=generator)]
 
 
+@contextmanager
+def _eval_mode(net: nn.Module) -> Iterator[nn.Module]:
+    """Put ``net`` in eval mode (batch norm uses its running statistics) and restore its mode afterwards."""
+    was_training = net.training
+    net.eval()
+    try:
+        yield net
+    finally:
+        net.train(was_training)
+
+
 @torch.no_grad()
 def generate(G: nn.Module, n: int, latent_dim: int, *, generator: torch.Generator, device: str = "cpu",
              truncation: float | None = None) -> np.ndarray:
     """n samples G(z) as a numpy array (G in eval mode)."""
-    was_training = G.training
-    G.eval()
-    out = G(sample_latent(n, latent_dim, generator=generator, device=device, truncation=truncation))
-    G.train(was_training)
+    with _eval_mode(G):
+        out = G(sample_latent(n, latent_dim, generator=generator, device=device, truncation=truncation))
     return out.cpu().numpy()
 
 
@@ -432,11 +442,8 @@ def jacobian_norms(G: nn.Module, z: torch.Tensor) -> np.ndarray:
         raise ValueError(f"z must have shape (n, latent_dim) with n >= 1, got {tuple(z.shape)}")
     from torch.func import jacrev, vmap
 
-    was_training = G.training
-    G.eval()
-    with torch.no_grad():
+    with _eval_mode(G), torch.no_grad():
         jac = vmap(jacrev(lambda v: G(v.unsqueeze(0)).squeeze(0)))(z)  # (n, *out_shape, latent_dim)
-    G.train(was_training)
     return jac.flatten(1).norm(dim=1).cpu().numpy()
 
 
@@ -454,10 +461,8 @@ def generate_jbt(G: nn.Module, n: int, latent_dim: int, *, reject: float, genera
         raise ValueError(f"n must be >= 1, got {n}")
     z = sample_latent(math.ceil(n / (1 - reject)), latent_dim, generator=generator, device=device)
     keep = np.sort(np.argsort(jacobian_norms(G, z), kind="stable")[:n])
-    was_training = G.training
-    G.eval()
-    out = G(z[torch.as_tensor(keep, device=z.device)])
-    G.train(was_training)
+    with _eval_mode(G):
+        out = G(z[torch.as_tensor(keep, device=z.device)])
     return out.cpu().numpy()
 
 
@@ -499,8 +504,6 @@ def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int
                   progress: bool = False, callback: Callable[[GANState], None] | None = None,
                   every: int = 0) -> MixtureRun:
     """Train an MLP GAN on a 2-D mixture (data divided by ``scale`` inside the networks) and evaluate it."""
-    if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
     G, D = make_models(config, seed=seed, hidden=hidden, depth=depth, scale=scale, device=device)
     gen = torch.Generator().manual_seed(seed)
     state = init_state(G, D, config)

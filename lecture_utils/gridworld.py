@@ -10,7 +10,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from lecture_utils.mdp import ACTION_ARROWS, ACTION_DELTAS, SuccessorMDP, TabularMDP, from_gym_P
+from lecture_utils.mdp import ACTION_ARROWS, ACTION_DELTAS, SuccessorMDP, TabularMDP, from_gym_P, grid_moves
 
 __all__ = ["GridConfig", "GridWorldEnv", "gridworld_successor_mdp"]
 
@@ -138,12 +138,8 @@ def gridworld_successor_mdp(shape: tuple[int, int], *, gamma: float = 1.0, slip:
     if nrow < 1 or ncol < 1 or nrow * ncol < 2:
         raise ValueError(f"shape must hold at least two cells, got {shape}")
     S = nrow * ncol
-    r, c = np.divmod(np.arange(S), ncol)
     moves = np.stack([np.arange(4), (np.arange(4) + 1) % 4, (np.arange(4) + 3) % 4], axis=1)  # (A, K=3)
-    r2 = r[:, None, None] + ACTION_DELTAS[moves, 0]  # (S, A, K)
-    c2 = c[:, None, None] + ACTION_DELTAS[moves, 1]
-    off = (r2 < 0) | (r2 >= nrow) | (c2 < 0) | (c2 >= ncol)
-    nxt = np.where(off, np.arange(S)[:, None, None], r2 * ncol + c2)
+    nxt = grid_moves(shape)[0][:, moves]  # (S, A, K): intended move, then the two slips sideways
     prob = np.broadcast_to(np.array([1.0 - slip, slip / 2, slip / 2]), nxt.shape).copy()
     terminal = np.zeros(S, bool)
     terminal[S - 1] = True

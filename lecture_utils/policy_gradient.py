@@ -17,15 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-
-def _check_lr(lr: float, name: str = "lr") -> None:
-    if not lr > 0.0:
-        raise ValueError(f"{name} (learning rate) must be > 0, got {lr}")
-
-
-def _check_gamma(gamma: float) -> None:
-    if not 0.0 <= gamma <= 1.0:
-        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+from lecture_utils.rl import _check_alpha, _check_gamma
 
 
 def mlp(sizes: list[int], *, generator: torch.Generator) -> nn.Sequential:
@@ -295,11 +287,7 @@ def advantages(batch: Batch, values: np.ndarray, config: ReinforceConfig) -> tup
     next_values = np.concatenate([values[1:], np.zeros_like(values[:1])]) * np.concatenate(
         [batch.mask[1:], np.zeros_like(batch.mask[:1])])
     delta = batch.rewards + config.gamma * next_values - values
-    adv = np.zeros_like(values)
-    running = np.zeros(values.shape[1])
-    for t in range(values.shape[0] - 1, -1, -1):
-        running = (delta[t] + config.gamma * config.gae_lambda * running) * batch.mask[t]
-        adv[t] = running
+    adv = reward_to_go(delta, batch.mask, config.gamma * config.gae_lambda)  # GAE: discounted sum of deltas
     return adv, adv + values
 
 
@@ -307,8 +295,8 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
                     device: str | torch.device = "cpu",
                     progress: Callable[[int], Any] | None = None) -> tuple[nn.Module, History]:
     """Train a softmax MLP policy by REINFORCE (learned baseline) or actor-critic; return it and a History."""
-    _check_lr(config.lr, "lr")
-    _check_lr(config.critic_lr, "critic_lr")
+    _check_alpha(config.lr, "lr")
+    _check_alpha(config.critic_lr, "critic_lr")
     _check_gamma(config.gamma)
     if config.estimator not in ("reinforce", "actor_critic"):
         raise ValueError(f"estimator must be 'reinforce' or 'actor_critic', got {config.estimator!r}")

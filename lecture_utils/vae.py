@@ -129,7 +129,7 @@ class VAE(nn.Module):
         """n latents z ~ p_theta(z), shape (n, z_dim), on the model's device."""
         if n < 1:
             raise ValueError(f"n must be >= 1, got {n}")
-        device = self.decoder[0].weight.device
+        device = _device_of(self)
         eps = _randn((n, self.z_dim), generator, device)
         if self.config.prior == "standard":
             return eps
