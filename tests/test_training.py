@@ -1,0 +1,59 @@
+"""The shared training pieces: seeded initialisation, the MLP builder, progress bars, History."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lecture_utils import training
+
+
+def test_init_default_matches_pytorchs_own_initialisation_bit_for_bit() -> None:
+    # PyTorch's constructors draw from the global RNG; ours draws the same numbers from a generator.
+    def build() -> nn.Module:
+        return nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Conv2d(2, 3, 3), nn.ConvTranspose2d(3, 2, 4, 2, 1))
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(3)
+        reference = build()
+    ours = training.init_default_(build(), torch.Generator().manual_seed(3))
+    for (name, a), (_, b) in zip(reference.named_parameters(), ours.named_parameters(), strict=True):
+        assert torch.equal(a, b), name
+
+
+def test_mlp_is_reproducible_and_seed_dependent() -> None:
+    a = training.mlp([4, 8, 2], generator=torch.Generator().manual_seed(0))
+    b = training.mlp([4, 8, 2], generator=torch.Generator().manual_seed(0))
+    c = training.mlp([4, 8, 2], generator=torch.Generator().manual_seed(1))
+    x = torch.randn(3, 4, generator=torch.Generator().manual_seed(9))
+    assert torch.equal(a(x), b(x))
+    assert not torch.equal(a(x), c(x))
+    assert [type(m) for m in a] == [nn.Linear, nn.Tanh, nn.Linear]
+
+
+@pytest.mark.parametrize("activation", sorted(training.ACTIVATIONS))
+def test_mlp_activation(activation: str) -> None:
+    net = training.mlp([2, 3, 3, 1], generator=torch.Generator().manual_seed(0), activation=activation)
+    assert len(net) == 5 and not isinstance(net[1], nn.Linear)
+
+
+def test_finish_bar_ends_an_early_stopped_bar_full() -> None:
+    bar = training.progress_bar(10, desc="x", enabled=True)
+    bar.fp = io.StringIO()
+    bar.update(4)
+    training.finish_bar(bar)
+    assert (bar.n, bar.total) == (4, 4)
+
+
+def test_history_logs_named_series() -> None:
+    h = training.History()
+    h.log(loss=1.0, acc=0.5)
+    h.log(loss=0.5, acc=0.75)
+    assert h.loss == [1.0, 0.5] and len(h) == 2
+    np.testing.assert_array_equal(h.as_arrays()["acc"], [0.5, 0.75])
+    with pytest.raises(AttributeError, match="no series 'missing'"):
+        _ = h.missing
