@@ -27,6 +27,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lecture_utils tests benchmarks tools
+	$(BIN)/mypy
 
 # The deck test opens an exported deck, so the decks are (re)built first.
 test: lint slides

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_array
 
+from lecture_utils import checks
+
 __all__ = [
     "ACTION_ARROWS", "ACTION_DELTAS", "DOWN", "LEFT", "RIGHT", "UP",
     "SuccessorMDP", "TabularMDP",
     "bellman_expectation_backup", "bellman_optimality_backup", "estimate_model",
-    "example_3_5_gridworld", "example_4_1_gridworld", "from_gym_P", "greedy_policy", "grid_moves",
+    "example_3_5_gridworld", "example_4_1_gridworld", "from_gym_P", "GymTable", "read_gym_P", "greedy_policy", "grid_moves",
     "lookahead", "mc_returns", "policy_evaluation", "policy_evaluation_exact",
     "policy_evaluation_sweeps", "policy_iteration", "policy_matrix", "q_from_v", "sample_trajectory",
     "uniform_policy", "value_iteration",
@@ -391,29 +393,68 @@ def sample_trajectory(mdp: TabularMDP, policy: np.ndarray, s0: int, *, rng: np.r
 
 
 # ------------------------------------------------------------------------------ models from tables
+@dataclass(frozen=True)
+class GymTable:
+    """A Gymnasium toy-text table ``P[s][a] = [(prob, next_state, reward, terminated), ...]`` as padded arrays.
+
+    K is the most outcomes of any (s, a); shorter lists are padded with probability 0 (repeating their
+    last outcome), so ``prob[s, a]`` sums to 1 and padding is never drawn.
+    """
+
+    prob: np.ndarray  # (S, A, K)
+    next_state: np.ndarray  # (S, A, K) int64
+    reward: np.ndarray  # (S, A, K)
+    terminated: np.ndarray  # (S, A, K) bool
+
+
+def read_gym_P(P: Mapping[int, Mapping[int, Sequence[tuple]]], n_states: int, n_actions: int) -> GymTable:
+    """Read a toy-text ``P[s][a]`` table into arrays, checking every entry (the one reader of ``P``)."""
+    S, A = checks.positive_int("n_states", n_states), checks.positive_int("n_actions", n_actions)
+    rows: list[list[list[tuple]]] = []
+    for s in range(S):
+        rows.append([])
+        for a in range(A):
+            try:
+                outcomes = list(P[s][a])
+            except (KeyError, IndexError, TypeError) as err:
+                raise checks.BadArgument(f"P is missing the entry P[{s}][{a}]") from err
+            if not outcomes or any(len(o) < 4 for o in outcomes):
+                raise checks.BadArgument(f"P[{s}][{a}] must list (prob, next_state, reward, terminated) "
+                                         f"tuples, got {checks.show(outcomes)}")
+            rows[-1].append(outcomes)
+    K = max(len(o) for row in rows for o in row)
+    prob, reward = np.zeros((S, A, K)), np.zeros((S, A, K))
+    next_state, terminated = np.zeros((S, A, K), dtype=np.int64), np.zeros((S, A, K), dtype=bool)
+    for s, row in enumerate(rows):
+        for a, outcomes in enumerate(row):
+            for k in range(K):
+                p, s2, r, done = outcomes[min(k, len(outcomes) - 1)][:4]
+                prob[s, a, k] = p if k < len(outcomes) else 0.0
+                next_state[s, a, k] = checks.index(f"P[{s}][{a}][{min(k, len(outcomes) - 1)}] next_state", s2, S)
+                reward[s, a, k], terminated[s, a, k] = r, bool(done)
+    checks.prob_rows("P[s][a] probabilities", prob)
+    checks.array("P[s][a] rewards", reward)
+    return GymTable(prob, next_state, reward, terminated)
+
+
 def from_gym_P(P: Mapping[int, Mapping[int, Sequence[tuple]]], n_states: int, n_actions: int,
                gamma: float) -> TabularMDP:
     """A TabularMDP from a Gymnasium toy-text table P[s][a] = [(prob, next_state, reward, terminated)]."""
-    Pa = np.zeros((n_states, n_actions, n_states))
-    R = np.zeros((n_states, n_actions))
-    ends, goes_on = np.zeros(n_states, bool), np.zeros(n_states, bool)
-    for s in range(n_states):
-        for a in range(n_actions):
-            try:
-                outcomes = P[s][a]
-            except (KeyError, IndexError) as err:
-                raise ValueError(f"P is missing the entry P[{s}][{a}]") from err
-            for prob, s2, r, done in outcomes:
-                if not 0 <= int(s2) < n_states:
-                    raise ValueError(f"P[{s}][{a}] lists next_state {s2} outside [0, {n_states})")
-                Pa[s, a, int(s2)] += prob
-                R[s, a] += prob * r
-                (ends if done else goes_on)[int(s2)] |= prob > 0
+    table = read_gym_P(P, n_states, n_actions)
+    S, A, K = table.prob.shape
+    Pa = np.zeros((S, A, S))
+    s_idx, a_idx = np.meshgrid(np.arange(S), np.arange(A), indexing="ij")
+    np.add.at(Pa, (s_idx[..., None], a_idx[..., None], table.next_state), table.prob)
+    R = (table.prob * table.reward).sum(axis=2)
+    live = table.prob > 0
+    ends, goes_on = np.zeros(S, bool), np.zeros(S, bool)
+    ends[table.next_state[live & table.terminated]] = True
+    goes_on[table.next_state[live & ~table.terminated]] = True
     both = np.flatnonzero(ends & goes_on)
     if both.size:
-        raise ValueError(f"P reaches states {both[:8].tolist()} both with terminated=True and False")
+        raise checks.BadArgument(f"P reaches states {both[:8].tolist()} both with terminated=True and False")
     # Gymnasium ends the episode on entering a terminal state: make those states absorbing with value 0
-    Pa[ends] = np.eye(n_states)[ends][:, None, :]
+    Pa[ends] = np.eye(S)[ends][:, None, :]
     R[ends] = 0.0
     return TabularMDP(Pa, R, gamma, ends)
 

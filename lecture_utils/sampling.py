@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.axes import Axes
 from scipy.special import ndtr
+
+from lecture_utils import checks
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
@@ -75,6 +78,32 @@ def categorical_from_uniform(u: np.ndarray, pi: np.ndarray) -> np.ndarray:
     # trailing zero-probability category is never chosen.
     cum = cum / cum[-1]
     return np.searchsorted(cum, u, side="right").astype(np.int64)
+
+
+def categorical_from_cumulative(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Row-wise Cat sample: for cumulative probabilities ``cum`` (..., K) ending at 1, the first k with u < cum_k.
+
+    The unchecked kernel behind every categorical draw of the collection (environments, policies, models);
+    callers pass tables they validated once. ``u`` has shape (...) and lies in [0, 1).
+    """
+    k = (u[..., None] >= cum).sum(axis=-1)
+    return np.minimum(k, cum.shape[-1] - 1)  # guards a last edge that rounds below 1
+
+
+def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
+    """One Cat(probs[i]) sample per row: probs (..., K) with rows summing to 1, u (...) in [0, 1)."""
+    probs = checks.prob_rows("probs", probs)
+    u = _check_u(u)
+    if u.shape != probs.shape[:-1]:
+        raise checks.BadArgument(f"u must have shape probs.shape[:-1] = {probs.shape[:-1]}, got {u.shape}")
+    cum = np.cumsum(probs, axis=-1)
+    return categorical_from_cumulative(cum / cum[..., -1:], u)
+
+
+def sample_rows(probs: ArrayLike, *, rng: np.random.Generator) -> np.ndarray:
+    """One Cat(probs[i]) sample per row of probs (..., K), by inverse CDF with uniforms from ``rng``."""
+    probs = np.asarray(probs)
+    return categorical_rows(probs, rng.random(probs.shape[:-1]))
 
 
 # ----------------------------------------------------------------------------- continuous samplers
