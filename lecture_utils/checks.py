@@ -42,7 +42,7 @@ class DivergedError(BadArgument):
 def show(value: Any, limit: int = 60) -> str:
     """A short repr of ``value`` for an error message."""
     if isinstance(value, np.ndarray) or _is_tensor(value):
-        arr = np.asarray(value.detach().cpu() if _is_tensor(value) else value)
+        arr = np.asarray(_numpy(value))
         text = np.array2string(arr, threshold=6, edgeitems=2, max_line_width=limit)
         return f"{text} (shape {arr.shape}, dtype {arr.dtype})"
     text = repr(value)
@@ -51,6 +51,11 @@ def show(value: Any, limit: int = 60) -> str:
 
 def _is_tensor(value: Any) -> bool:
     return type(value).__module__.startswith("torch") and hasattr(value, "detach")
+
+
+def _numpy(value: Any) -> Any:
+    """A torch tensor as a numpy array (on the CPU); anything else unchanged."""
+    return value.detach().cpu().numpy() if _is_tensor(value) else value
 
 
 # ------------------------------------------------------------------------------------------ scalars
@@ -77,11 +82,10 @@ def nonnegative_int(name: str, value: Any) -> int:
 def real(name: str, value: Any, *, low: float | None = None, high: float | None = None,
          low_open: bool = False, high_open: bool = False) -> float:
     """``value`` as a finite float in the given interval (open or closed at each end)."""
+    if _is_tensor(value) and value.numel() == 1 and not value.dtype.is_complex:
+        value = value.item()
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        if _is_tensor(value) and value.numel() == 1:
-            value = value.item()
-        else:
-            raise BadArgumentType(f"{name} must be a real number, got {show(value)} ({type(value).__name__})")
+        raise BadArgumentType(f"{name} must be a real number, got {show(value)} ({type(value).__name__})")
     value = float(value)
     if not math.isfinite(value):
         raise BadArgument(f"{name} must be finite, got {value!r}")
@@ -112,7 +116,7 @@ def choice(name: str, value: Any, options: Iterable[T]) -> T:
     options = tuple(options)
     if not isinstance(value, str | int) or value not in options:
         raise BadArgument(f"{name} must be one of {', '.join(map(repr, options))}; got {show(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def is_callable(name: str, value: Any) -> Callable[..., Any]:
@@ -138,9 +142,7 @@ def array(name: str, value: Any, *, ndim: int | Sequence[int] | None = None,
           dtype: type | np.dtype = float, low: float | None = None, high: float | None = None) -> np.ndarray:
     """``value`` as a numpy array of ``dtype``: numeric, of the given ndim/shape (None = any length),
     at least ``min_size`` entries, finite and within [low, high] unless told otherwise."""
-    if _is_tensor(value):
-        value = value.detach().cpu().numpy()
-    raw = np.asarray(value)
+    raw = np.asarray(_numpy(value))
     if raw.dtype.kind in "OUSV" or (raw.dtype.kind == "b" and np.dtype(dtype).kind != "b"):
         raise BadArgumentType(f"{name} must be a numeric array, got {show(value)}")
     try:
@@ -153,7 +155,9 @@ def array(name: str, value: Any, *, ndim: int | Sequence[int] | None = None,
             raise BadArgument(f"{name} must have {' or '.join(map(str, allowed))} dimension(s), "
                               f"got shape {arr.shape}")
     if shape is not None:
-        if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=True)):
+        wrong = arr.ndim != len(shape) or any(
+            s not in (None, n) for s, n in zip(shape, arr.shape, strict=True))
+        if wrong:
             want = "(" + ", ".join("N" if s is None else str(s) for s in shape) + ")"
             raise BadArgument(f"{name} must have shape {want}, got {arr.shape}")
     if arr.size < min_size:
@@ -197,7 +201,7 @@ def index(name: str, value: Any, n: int) -> int:
 
 def index_array(name: str, value: Any, n: int, *, ndim: int | None = None, min_size: int = 1) -> np.ndarray:
     """An int64 array of indices in [0, n); float or bool arrays are rejected, not truncated."""
-    raw = value.detach().cpu().numpy() if _is_tensor(value) else np.asarray(value)
+    raw = np.asarray(_numpy(value))
     if raw.dtype.kind not in "iu" and not (raw.size == 0 and raw.dtype.kind == "f"):
         raise BadArgumentType(f"{name} must hold integer indices in [0, {n}), got {show(raw)}")
     arr = array(name, raw, ndim=ndim, min_size=min_size, dtype=np.int64)
@@ -210,7 +214,7 @@ def index_array(name: str, value: Any, n: int, *, ndim: int | None = None, min_s
 # ---------------------------------------------------------------------------------------- iterates
 def finite_iterate(value: ArrayLike, *, step_name: str, step: float, what: str = "the iterate") -> None:
     """Raise :class:`DivergedError` naming the step size if ``value`` has become non-finite (or huge)."""
-    arr = np.asarray(value.detach().cpu() if _is_tensor(value) else value, dtype=float)
+    arr = np.asarray(_numpy(value), dtype=float)
     if not np.isfinite(arr).all() or (arr.size and np.abs(arr).max() > 1e12):
         raise DivergedError(f"{what} diverged (reached {show(arr)}): {step_name} = {step!r} is too large "
                             f"for this problem; try a smaller {step_name}")

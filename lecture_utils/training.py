@@ -50,7 +50,8 @@ def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
     return module
 
 
-def mlp(sizes: Sequence[int], *, generator: torch.Generator, activation: Activation = "tanh") -> nn.Sequential:
+def mlp(sizes: Sequence[int], *, generator: torch.Generator,
+        activation: Activation = "tanh") -> nn.Sequential:
     """Linear layers of the given widths with ``activation`` between them, initialised from ``generator``."""
     if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or len(sizes) < 2:
         raise checks.BadArgument(f"sizes must list at least two layer widths, got {checks.show(sizes)}")
@@ -65,7 +66,7 @@ def mlp(sizes: Sequence[int], *, generator: torch.Generator, activation: Activat
 
 
 def progress_bar(total: int, *, desc: str, enabled: bool = True) -> Any:
-    """A ``tqdm.auto`` bar over ``total`` steps (a widget in Jupyter, text elsewhere); silent if not enabled."""
+    """A ``tqdm.auto`` bar over ``total`` steps (a widget in Jupyter, text elsewhere), or a silent one."""
     from tqdm.auto import tqdm
 
     total = checks.nonnegative_int("total", total)
@@ -85,7 +86,7 @@ def finish_bar(bar: Any) -> None:
 
 @dataclass
 class History:
-    """Named series recorded during training (``history.loss`` is the list logged as ``loss``) and wall time."""
+    """Named series recorded in training (``history.loss`` is the list logged as ``loss``) and wall time."""
 
     series: dict[str, list[float]] = field(default_factory=dict)
     wall_s: float = 0.0

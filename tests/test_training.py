@@ -15,7 +15,8 @@ from lecture_utils import training
 def test_init_default_matches_pytorchs_own_initialisation_bit_for_bit() -> None:
     # PyTorch's constructors draw from the global RNG; ours draws the same numbers from a generator.
     def build() -> nn.Module:
-        return nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Conv2d(2, 3, 3), nn.ConvTranspose2d(3, 2, 4, 2, 1))
+        return nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Conv2d(2, 3, 3),
+                             nn.ConvTranspose2d(3, 2, 4, 2, 1))
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(3)

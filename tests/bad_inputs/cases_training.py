@@ -8,7 +8,8 @@ from lecture_utils import training
 NO_BAD_INPUT = {"training.History": "a record filled by the loops; any names and values are allowed"}
 CASES = [
     Case("training.mlp", "one width", "sizes", lambda: training.mlp([4], generator=torch.Generator())),
-    Case("training.mlp", "float width", "sizes[1]", lambda: training.mlp([4, 2.5], generator=torch.Generator())),
+    Case("training.mlp", "float width", "sizes[1]",
+         lambda: training.mlp([4, 2.5], generator=torch.Generator())),
     Case("training.mlp", "zero width", "sizes[0]", lambda: training.mlp([0, 2], generator=torch.Generator())),
     Case("training.mlp", "unknown activation", "activation",
          lambda: training.mlp([2, 2], generator=torch.Generator(), activation="swish")),
