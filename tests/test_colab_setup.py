@@ -48,7 +48,3 @@ def test_setup_cell_starts_with_the_colab_snippet(path) -> None:
     setup = [c for c in code_cells(load(path)) if "google.colab" in "".join(c["source"])]
     assert len(setup) == 1, "exactly one setup cell mentions google.colab"
     assert "".join(setup[0]["source"]).startswith(colab_snippet())
-
-
-def test_there_are_notebooks() -> None:
-    assert NOTEBOOKS, "notebooks/ holds no NN_*.ipynb"
