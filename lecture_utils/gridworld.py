@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +10,17 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from lecture_utils.mdp import ACTION_ARROWS, ACTION_DELTAS, SuccessorMDP, TabularMDP, from_gym_P, grid_moves
+from lecture_utils import checks
+from lecture_utils.mdp import (
+    ACTION_ARROWS,
+    ACTION_DELTAS,
+    SuccessorMDP,
+    TabularMDP,
+    from_gym_P,
+    grid_moves,
+    read_gym_P,
+)
+from lecture_utils.sampling import categorical_from_cumulative
 
 __all__ = ["GridConfig", "GridWorldEnv", "gridworld_successor_mdp"]
 
@@ -31,16 +41,30 @@ class GridConfig:
     slip: float = 0.2  # probability of moving to one of the two perpendicular directions instead
 
     def __post_init__(self) -> None:
-        if not self.layout or len({len(row) for row in self.layout}) != 1:
-            raise ValueError("layout must be a non-empty tuple of equally long strings")
-        chars = set("".join(self.layout))
-        if "".join(self.layout).count("S") != 1:
-            raise ValueError("layout must contain exactly one start cell 'S'")
-        unknown = chars - set(".S") - set(self.exits)
+        layout = self.layout
+        if not isinstance(layout, tuple) or not all(isinstance(row, str) for row in layout):
+            raise checks.BadArgumentType(f"layout must be a tuple of strings, got {checks.show(layout)}")
+        if not layout or len({len(row) for row in layout}) != 1 or not layout[0]:
+            raise checks.BadArgument(f"layout must be a non-empty tuple of equally long, non-empty strings, "
+                                     f"got {checks.show(layout)}")
+        if "".join(layout).count("S") != 1:
+            raise checks.BadArgument(f"layout must contain exactly one start cell 'S', "
+                                     f"got {checks.show(layout)}")
+        if not isinstance(self.exits, dict):
+            raise checks.BadArgumentType(f"exits must be a dict letter -> reward, "
+                                         f"got {checks.show(self.exits)}")
+        exits = {}
+        for ch, reward in self.exits.items():
+            if not isinstance(ch, str) or len(ch) != 1 or ch in ".S":
+                raise checks.BadArgument(f"exits keys must be single letters other than '.' and 'S', "
+                                         f"got {ch!r}")
+            exits[ch] = checks.real(f"exits[{ch!r}]", reward)
+        unknown = set("".join(layout)) - set(".S") - set(exits)
         if unknown:
-            raise ValueError(f"layout uses cells {sorted(unknown)} that exits gives no reward for")
-        if not 0.0 <= self.slip <= 1.0:
-            raise ValueError(f"slip must lie in [0, 1], got {self.slip}")
+            raise checks.BadArgument(f"layout uses cells {sorted(unknown)} that exits gives no reward for")
+        object.__setattr__(self, "exits", exits)
+        object.__setattr__(self, "step_reward", checks.real("step_reward", self.step_reward))
+        object.__setattr__(self, "slip", checks.unit_interval("slip", self.slip))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -80,9 +104,11 @@ class GridWorldEnv(gym.Env):
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
 
     def __init__(self, config: GridConfig | None = None, render_mode: str | None = None) -> None:
+        if config is not None and not isinstance(config, GridConfig):
+            raise checks.BadArgumentType(f"config must be a GridConfig or None, got {checks.show(config)}")
         self.config = config or GridConfig()
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode}")
+        if render_mode is not None:
+            checks.choice("render_mode", render_mode, self.metadata["render_modes"])
         self.render_mode = render_mode
         self.shape = self.config.shape
         self.n_states = self.shape[0] * self.shape[1]
@@ -91,29 +117,38 @@ class GridWorldEnv(gym.Env):
         self.P = _transition_table(self.config)
         self.start_state = "".join(self.config.layout).index("S")
         self.terminal = np.array([ch not in ".S" for ch in "".join(self.config.layout)])  # (S,) bool
-        # cumulative probabilities for fast sampling in step()
-        self._cum = {(s, a): np.cumsum([t[0] for t in ts]).tolist()
-                     for s, d in self.P.items() for a, ts in d.items()}
+        # the table as padded arrays, with cumulative probabilities for step()'s inverse-CDF draw
+        self._table = read_gym_P(self.P, self.n_states, 4)
+        self._cum = np.cumsum(self._table.prob, axis=-1)
         self.s = self.start_state
         self.lastaction: int | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[int, dict]:
         """Start at 'S', or at ``options["start_state"]`` (exploring starts)."""
+        options = {} if options is None else options
+        if not isinstance(options, dict) or set(options) - {"start_state"}:
+            raise checks.BadArgument(f"options must be None or a dict with the key 'start_state', "
+                                     f"got {checks.show(options)}")
+        start = checks.index("options['start_state']", options.get("start_state", self.start_state),
+                             self.n_states)
+        if self.terminal[start]:
+            raise checks.BadArgument(f"options['start_state'] must be a non-terminal cell, got {start}")
         super().reset(seed=seed)
-        start = int((options or {}).get("start_state", self.start_state))
-        if not 0 <= start < self.n_states or self.terminal[start]:
-            raise ValueError(f"options['start_state'] must be a non-terminal cell, got {start}")
         self.s, self.lastaction = start, None
         return self.s, {"prob": 1.0}
 
     def step(self, action: int) -> tuple[int, float, bool, bool, dict]:
+        """Move (with slip) by ``action``, an element of the action space Discrete(4)."""
+        if not self.action_space.contains(action):
+            # as Discrete(4).contains: non-integers (floats, strings, arrays) and integers out of range
+            error = checks.BadArgument if isinstance(action, numbers.Integral) else checks.BadArgumentType
+            raise error(f"action must be an element of {self.action_space} (an integer in [0, 4)), "
+                        f"got {checks.show(action)}")
         a = int(action)
-        if not 0 <= a < 4:
-            raise ValueError(f"action must be in {{0, 1, 2, 3}}, got {action}")
-        outcomes = self.P[self.s][a]
-        cum = self._cum[(self.s, a)]
-        i = min(bisect.bisect_right(cum, self.np_random.random()), len(outcomes) - 1)
-        p, s2, r, done = outcomes[i]
+        i = int(categorical_from_cumulative(self._cum[self.s, a], np.asarray(self.np_random.random())))
+        t = self._table
+        p, s2 = float(t.prob[self.s, a, i]), int(t.next_state[self.s, a, i])
+        r, done = float(t.reward[self.s, a, i]), bool(t.terminated[self.s, a, i])
         self.s, self.lastaction = s2, a
         return s2, r, done, False, {"prob": p}
 
@@ -134,12 +169,12 @@ class GridWorldEnv(gym.Env):
 def gridworld_successor_mdp(shape: tuple[int, int], *, gamma: float = 1.0, slip: float = 0.2,
                             step_reward: float = -1.0) -> SuccessorMDP:
     """An open nrow x ncol slippery grid, terminal goal in the bottom-right corner, built vectorized."""
-    nrow, ncol = shape
-    if nrow < 1 or ncol < 1 or nrow * ncol < 2:
-        raise ValueError(f"shape must hold at least two cells, got {shape}")
+    nrow, ncol = checks.shape2d("shape", shape, min_cells=2)
+    slip = checks.unit_interval("slip", slip)
+    step_reward = checks.real("step_reward", step_reward)
     S = nrow * ncol
     moves = np.stack([np.arange(4), (np.arange(4) + 1) % 4, (np.arange(4) + 3) % 4], axis=1)  # (A, K=3)
-    nxt = grid_moves(shape)[0][:, moves]  # (S, A, K): intended move, then the two slips sideways
+    nxt = grid_moves((nrow, ncol))[0][:, moves]  # (S, A, K): intended move, then the two slips sideways
     prob = np.broadcast_to(np.array([1.0 - slip, slip / 2, slip / 2]), nxt.shape).copy()
     terminal = np.zeros(S, bool)
     terminal[S - 1] = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import gymnasium as gym
@@ -9,10 +10,13 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
+from lecture_utils.checks import BadArgument, BadArgumentType
 from lecture_utils.gridworld import GridConfig, GridWorldEnv, gridworld_successor_mdp
 from lecture_utils.mdp import (
+    AnyMDP,
+    GymTable,
+    SuccessorMDP,
     TabularMDP,
-    bellman_expectation_backup,
     bellman_optimality_backup,
     estimate_model,
     example_3_5_gridworld,
@@ -25,7 +29,7 @@ from lecture_utils.mdp import (
     policy_evaluation_sweeps,
     policy_iteration,
     q_from_v,
-    sample_trajectory,
+    read_gym_P,
     uniform_policy,
     value_iteration,
 )
@@ -86,7 +90,7 @@ def test_example_4_1_sweeps_match_figure_4_1() -> None:
 def test_bellman_expectation_equation_holds_at_v_pi(grid: TabularMDP) -> None:
     pi = uniform_policy(grid)
     V = policy_evaluation_exact(grid, pi)
-    np.testing.assert_allclose(bellman_expectation_backup(grid, pi, V), V, atol=1e-10)
+    np.testing.assert_allclose((pi * q_from_v(grid, V)).sum(axis=1), V, atol=1e-10)  # T^pi V = V
     np.testing.assert_allclose(policy_evaluation(grid, pi), V, atol=1e-8)
 
 
@@ -134,19 +138,62 @@ def test_monte_carlo_is_reproducible(grid: TabularMDP) -> None:
     a = mc_returns(grid, pi, np.arange(10), rng=np.random.default_rng(3))
     b = mc_returns(grid, pi, np.arange(10), rng=np.random.default_rng(3))
     np.testing.assert_array_equal(a, b)
-    t1 = sample_trajectory(grid, pi, 15, rng=np.random.default_rng(4))
-    t2 = sample_trajectory(grid, pi, 15, rng=np.random.default_rng(4))
-    for x, y in zip(t1, t2, strict=True):
-        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(a, mc_returns(grid, pi, np.arange(10), rng=np.random.default_rng(4)))
+
+
+def _brute_force_lookahead(mdp: AnyMDP, s: int, depth: int, leaf: np.ndarray) -> tuple[np.ndarray, int]:
+    """The unmemoised expectimax tree (the old implementation): Q_depth(s, .) and the nodes it expands."""
+    tab = mdp if isinstance(mdp, TabularMDP) else mdp.to_tabular()
+    nodes = 0
+
+    def value(state: int, d: int) -> float:
+        if tab.terminal[state]:
+            return 0.0
+        return float(leaf[state]) if d == 0 else float(q(state, d).max())
+
+    def q(state: int, d: int) -> np.ndarray:
+        nonlocal nodes
+        nodes += 1
+        out = tab.R[state].copy()
+        for a in range(tab.n_actions):
+            succ = np.flatnonzero(tab.P[state, a])
+            out[a] += tab.gamma * sum(tab.P[state, a, s2] * value(int(s2), d - 1) for s2 in succ)
+        return out
+
+    return q(s, depth), nodes
+
+
+@pytest.mark.parametrize("which", ["grid", "successor"])
+def test_memoised_lookahead_equals_brute_force_tree(grid: TabularMDP, which: str) -> None:
+    mdp: AnyMDP = grid if which == "grid" else gridworld_successor_mdp((3, 4), gamma=0.9, slip=0.3)
+    leaf = np.random.default_rng(0).normal(size=mdp.n_states) * ~mdp.terminal
+    for s in (7, mdp.n_states - 2):
+        for depth in (1, 2, 4):
+            for V_leaf in (None, leaf):
+                Q, nodes = lookahead(mdp, s, depth, V_leaf=V_leaf)
+                Q_old, nodes_old = _brute_force_lookahead(mdp, s, depth, np.zeros(mdp.n_states)
+                                                          if V_leaf is None else leaf)
+                np.testing.assert_allclose(Q, Q_old, rtol=0, atol=1e-12)
+                assert nodes == nodes_old, (s, depth)
 
 
 def test_lookahead_equals_value_iteration_sweeps(grid: TabularMDP) -> None:
-    V = np.zeros(grid.n_states)
-    for depth in (1, 2, 3):
-        Q_search, nodes = lookahead(grid, 15, depth)
+    for depth in (1, 2, 3, 6):
+        V = np.zeros(grid.n_states)
+        for _ in range(depth - 1):  # V_{depth - 1}: depth - 1 sweeps of value iteration from 0
+            V = bellman_optimality_backup(grid, V)
+        Q_search, _ = lookahead(grid, 15, depth)
         np.testing.assert_allclose(Q_search, q_from_v(grid, V)[15], atol=1e-12)
-        assert nodes >= 1
-        V = bellman_optimality_backup(grid, V)
+
+
+def test_deep_lookahead_on_the_slippery_grid_is_fast_and_counts_an_exponential_tree(grid: TabularMDP) -> None:
+    start = time.perf_counter()
+    _, nodes8 = lookahead(grid, 15, 8)
+    assert time.perf_counter() - start < 0.5  # the unmemoised tree (~10^7 nodes) took minutes
+    # the expanded-node counts of depths 1..4 the notebook prints, and 10x-plus growth per level after
+    counts = [lookahead(grid, 15, d)[1] for d in range(1, 9)]
+    assert counts[:4] == [1, 10, 109, 1108]
+    assert counts[-1] == nodes8 and all(b > 9 * a for a, b in zip(counts[1:], counts[2:], strict=False))
 
 
 # --------------------------------------------------------------------- Gymnasium tables and envs
@@ -203,10 +250,19 @@ def test_gridworld_render_and_bad_arguments() -> None:
     for bad in (4, 99):  # 4 is the goal 'G'
         with pytest.raises(ValueError, match="start_state"):
             env.reset(options={"start_state": bad})
+    with pytest.raises(TypeError, match="start_state"):
+        env.reset(options={"start_state": 7.0})  # no silent int()
+    with pytest.raises(ValueError, match="options"):
+        env.reset(options={"start": 7})
     with pytest.raises(ValueError, match="render_mode"):
         GridWorldEnv(render_mode="human")
-    with pytest.raises(ValueError, match="action"):
+    with pytest.raises(ValueError, match=r"action must be an element of Discrete\(4\)"):
         env.step(7)
+    for bad in (1.0, "1", np.array([1]), None):  # what Discrete(4).contains rejects; 1.0 is not int()-ed
+        assert not env.action_space.contains(bad)
+        with pytest.raises(TypeError, match=r"action must be an element of Discrete\(4\)"):
+            env.step(bad)
+    assert env.reset(options={"start_state": 7})[0] == 7 and env.step(np.int64(1))[0] in (8, 12, 6)
     with pytest.raises(ValueError, match="layout"):
         GridConfig(layout=("S..", ".."))
     with pytest.raises(ValueError, match="layout"):
@@ -232,6 +288,22 @@ def test_seeded_episodes_are_reproducible() -> None:
 
     assert episode(1) == episode(1)
     assert episode(1) != episode(2)
+
+
+def test_gridworld_step_draws_as_bisect_on_the_seeded_stream() -> None:
+    """One uniform per step, outcome = first k with u < cum_k: the draws of the bisect-based step."""
+    import bisect
+    env, seed = GridWorldEnv(), 5
+    s, _ = env.reset(seed=seed)
+    u_stream = np.random.default_rng(seed)  # Gymnasium seeds np_random as PCG64(SeedSequence(seed)), as here
+    actions = np.random.default_rng(1).integers(0, 4, 300)
+    for a in actions:
+        outcomes = env.P[s][int(a)]
+        cum = np.cumsum([o[0] for o in outcomes]).tolist()
+        want = outcomes[min(bisect.bisect_right(cum, u_stream.random()), len(outcomes) - 1)]
+        s2, r, terminated, _, info = env.step(a)
+        assert (info["prob"], s2, r, terminated) == want
+        s = env.reset()[0] if terminated else s2
 
 
 def test_gridworld_table_matches_sampled_frequencies() -> None:
@@ -280,7 +352,7 @@ def test_bad_mdp_arguments_raise() -> None:
         TabularMDP(bad_P, R, 0.9, term)
     with pytest.raises(ValueError, match="P must have shape"):
         TabularMDP(P[:, :, :3], R, 0.9, term)
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="P must be >= 0"):
         TabularMDP(np.where(P > 0, 2.0, -1.0 / 15), R, 0.9, term)
     with pytest.raises(ValueError, match="R must have shape"):
         TabularMDP(P, R[:, :2], 0.9, term)
@@ -302,9 +374,11 @@ def test_bad_policy_and_value_arguments_raise(grid: TabularMDP) -> None:
         policy_evaluation(grid, np.zeros(3, int))
     with pytest.raises(ValueError, match="policy must have shape"):
         policy_evaluation_exact(grid, np.full((grid.n_states, 3), 1 / 3))
-    with pytest.raises(ValueError, match="policy of shape \\(S,\\)"):
+    with pytest.raises(ValueError, match=r"policy must hold indices in \[0, 4\)"):
         policy_evaluation(grid, np.full(grid.n_states, 4))
-    with pytest.raises(ValueError, match="policy of shape \\(S, A\\)"):
+    with pytest.raises(TypeError, match="policy must hold integer"):
+        policy_evaluation(grid, np.full(grid.n_states, 1.0))
+    with pytest.raises(ValueError, match=r"policy\[0, :\] sums to 1.2"):
         policy_evaluation(grid, np.full((grid.n_states, 4), 0.3))
     with pytest.raises(ValueError, match="V must have shape"):
         q_from_v(grid, np.zeros(3))
@@ -315,16 +389,21 @@ def test_bad_policy_and_value_arguments_raise(grid: TabularMDP) -> None:
         policy_evaluation_sweeps(grid, uniform_policy(grid), -1)
     with pytest.raises(ValueError, match="depth"):
         lookahead(grid, 0, 0)
-    with pytest.raises(ValueError, match="s must lie"):
+    with pytest.raises(ValueError, match="s must be an integer in"):
         lookahead(grid, 99, 1)
+    with pytest.raises(TypeError, match="s must be an integer"):
+        lookahead(grid, 1.5, 1)
+    with pytest.raises(ValueError, match="tol must lie"):
+        value_iteration(grid, tol=-1)
+    with pytest.raises(TypeError, match="max_iter must be an integer"):
+        policy_evaluation(grid, uniform_policy(grid), max_iter=10.0)
     with pytest.raises(ValueError, match="start_states"):
         mc_returns(grid, uniform_policy(grid), np.array([99]), rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="start_states must hold integer"):
+        mc_returns(grid, uniform_policy(grid), np.array([0.7]), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="first_actions"):
         mc_returns(grid, uniform_policy(grid), np.array([1]), rng=np.random.default_rng(0),
                    first_actions=np.array([9]))
-    with pytest.raises(ValueError, match="Q must have shape"):
-        from lecture_utils.mdp import greedy_policy
-        greedy_policy(np.zeros(3))
 
 
 def test_bad_gym_tables_and_models_raise() -> None:
@@ -333,18 +412,79 @@ def test_bad_gym_tables_and_models_raise() -> None:
     assert mdp.terminal.tolist() == [False, True]
     with pytest.raises(ValueError, match=r"missing the entry P\[0\]\[1\]"):
         from_gym_P(P, 2, 2, 0.9)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ValueError, match=r"P\[0\]\[0\]\[0\] next_state"):
         from_gym_P({0: {0: [(1.0, 5, 0.0, False)]}}, 1, 1, 0.9)
     with pytest.raises(ValueError, match="both with terminated"):
         from_gym_P({0: {0: [(0.5, 0, 0.0, True), (0.5, 0, 0.0, False)]}}, 1, 1, 0.9)
-    with pytest.raises(ValueError, match="1-d of equal length"):
-        estimate_model(np.zeros(3), np.zeros(2), np.zeros(3), np.zeros(3), np.zeros(3), 2, 1, 0.9)
-    with pytest.raises(ValueError, match="shape must hold"):
+    zeros, done = np.zeros(3, int), np.zeros(3, bool)
+    with pytest.raises(ValueError, match="actions must have the length of states"):
+        estimate_model(zeros, zeros[:2], np.zeros(3), zeros, done, 2, 1, 0.9)
+    for bad in (99, -1):  # -1 used to count as the last state, 99 raised an IndexError
+        with pytest.raises(ValueError, match=r"states must hold indices in \[0, 2\)"):
+            estimate_model(np.array([0, bad, 1]), zeros, np.zeros(3), zeros, done, 2, 1, 0.9)
+    with pytest.raises(ValueError, match="shape must hold at least 2 cells"):
         gridworld_successor_mdp((1, 1))
-    with pytest.raises(ValueError, match="prob must be"):
-        from lecture_utils.mdp import SuccessorMDP
+    with pytest.raises(ValueError, match=r"slip must lie in \[0, 1\], got 1.5"):
+        gridworld_successor_mdp((2, 2), slip=1.5)
+    with pytest.raises(ValueError, match=r"prob\[s, a, :\] must sum to 1"):
         SuccessorMDP(np.zeros((1, 1, 1), int), np.full((1, 1, 1), 0.5), np.zeros((1, 1)), 0.9,
                      np.zeros(1, bool))
+    with pytest.raises(TypeError, match="next_state must hold integer"):
+        SuccessorMDP(np.full((1, 1, 1), 0.9), np.ones((1, 1, 1)), np.zeros((1, 1)), 0.9, np.zeros(1, bool))
+
+
+def test_read_gym_P_pads_with_outcomes_that_are_never_drawn() -> None:
+    from lecture_utils.sampling import categorical_from_cumulative
+    third = 1 / 3
+    P = {0: {0: [(third, 0, 1.0, False), (third, 1, 2.0, False), (third, 2, 3.0, True)],
+             1: [(1.0, 1, -1.0, False)]},
+         1: {0: [(0.25, 0, 0.0, False), (0.75, 1, 0.5, False)], 1: [(1.0, 2, 7.0, True)]},
+         2: {0: [(1.0, 2, 0.0, True)], 1: [(1.0, 2, 0.0, True)]}}
+    table = read_gym_P(P, 3, 2)
+    assert table.prob.shape == (3, 2, 3)
+    np.testing.assert_array_equal(table.prob[0, 1], [1.0, 0.0, 0.0])  # padded with probability 0 ...
+    np.testing.assert_array_equal(table.next_state[1, 0], [0, 1, 1])  # ... repeating the last outcome
+    np.testing.assert_array_equal(table.reward[0, 0], [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(table.terminated[0, 0], [False, False, True])
+    u = np.append(np.linspace(0.0, 1.0, 2001)[:-1], np.nextafter(1.0, 0.0))  # the whole of [0, 1)
+    cum = np.cumsum(table.prob, axis=-1)
+    for s in range(3):
+        for a in range(2):
+            k = categorical_from_cumulative(np.broadcast_to(cum[s, a], (u.size, 3)), u)
+            assert (table.prob[s, a, k] > 0).all(), (s, a)
+            # each real outcome is drawn with its probability (to the grid's resolution of 1/2000)
+            freq = np.bincount(k, minlength=3) / u.size
+            np.testing.assert_allclose(freq, table.prob[s, a], atol=1 / 2000 + 1e-12)
+
+
+@pytest.mark.parametrize(("P", "message"), [
+    ({0: {0: [(1.0, 0, 0.0, False)]}, 1: {}}, r"missing the entry P\[1\]\[0\]"),
+    ({0: {0: []}}, r"P\[0\]\[0\] must list at least one outcome"),
+    ({0: {0: [(1.0, 0, 0.0)]}}, r"P\[0\]\[0\]\[0\] must be a tuple"),
+    ({0: {0: [(float("nan"), 0, 0.0, False)]}}, r"P\[0\]\[0\]\[0\] prob must be finite"),
+    ({0: {0: [(1.5, 0, 0.0, False)]}}, r"P\[0\]\[0\]\[0\] prob must lie in \[0, 1\]"),
+    ({0: {0: [(1.0, 0.5, 0.0, False)]}}, r"P\[0\]\[0\]\[0\] next_state must be an integer"),
+    ({0: {0: [(1.0, -1, 0.0, False)]}}, r"P\[0\]\[0\]\[0\] next_state must be an integer in"),
+    ({0: {0: [(1.0, 0, float("inf"), False)]}}, r"P\[0\]\[0\]\[0\] reward must be finite"),
+    ({0: {0: [(1.0, 0, 0.0, 1)]}}, r"P\[0\]\[0\]\[0\] terminated must be a bool"),
+    ({0: {0: [(0.5, 0, 0.0, False), (0.4, 0, 0.0, False)]}}, r"P\[0\]\[0\] must sum to 1, they sum to 0.9"),
+])
+def test_read_gym_P_rejects_bad_tables_naming_the_entry(P: dict, message: str) -> None:
+    n_states = len(P)
+    with pytest.raises(BadArgument, match=message):
+        read_gym_P(P, n_states, 1)
+
+
+def test_gym_table_checks_its_arrays() -> None:
+    ok = dict(prob=np.ones((2, 1, 1)), next_state=np.zeros((2, 1, 1), int), reward=np.zeros((2, 1, 1)),
+              terminated=np.zeros((2, 1, 1), bool))
+    GymTable(**ok)
+    with pytest.raises(BadArgument, match="next_state must hold indices"):
+        GymTable(**{**ok, "next_state": np.full((2, 1, 1), 2)})
+    with pytest.raises(BadArgument, match=r"terminated must have shape \(2, 1, 1\)"):
+        GymTable(**{**ok, "terminated": np.zeros((2, 1), bool)})
+    with pytest.raises(BadArgumentType, match="terminated must be a bool array"):
+        GymTable(**{**ok, "terminated": np.zeros((2, 1, 1))})
 
 
 def test_mdp_is_immutable_and_hashable(grid: TabularMDP) -> None:
