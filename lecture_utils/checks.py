@@ -18,9 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
-    "BadArgument", "BadArgumentType", "DivergedError", "array", "choice", "finite_iterate", "index",
-    "index_array", "integer", "is_callable", "nonnegative", "nonnegative_int", "positive", "positive_int",
-    "prob_rows", "prob_vector", "real", "shape2d", "unit_interval",
+    "array", "BadArgument", "BadArgumentType", "bool_array", "choice", "DivergedError", "finite_iterate",
+    "index", "index_array", "integer", "is_callable", "nonnegative", "nonnegative_int", "positive",
+    "positive_int", "prob_rows", "prob_vector", "real", "shape2d", "unit_interval",
 ]
 
 T = TypeVar("T")
@@ -172,6 +172,16 @@ def array(name: str, value: Any, *, ndim: int | Sequence[int] | None = None,
     if high is not None and arr.size and (arr > high).any():
         where = tuple(int(i) for i in np.argwhere(arr > high)[0])
         raise BadArgument(f"{name} must be <= {high}, got {arr[where]!r} at index {where}")
+    return arr
+
+
+def bool_array(name: str, value: Any, *, shape: Sequence[int] | None = None) -> np.ndarray:
+    """A bool array (of ``shape`` if given); 0/1 numbers are rejected, not cast (2 would become True)."""
+    arr = np.asarray(_numpy(value))
+    if arr.dtype.kind != "b":
+        raise BadArgumentType(f"{name} must be a bool array, got {show(value)}")
+    if shape is not None and arr.shape != tuple(shape):
+        raise BadArgument(f"{name} must have shape {tuple(shape)}, got {arr.shape}")
     return arr
 
 

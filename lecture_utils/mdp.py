@@ -36,16 +36,6 @@ _ATOL = checks.PROB_ATOL  # how far a probability row may be from summing to 1
 
 
 # ------------------------------------------------------------------------------------ private checks
-def _bool_array(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """A bool array of the given shape; 0/1 numbers are rejected rather than cast (2 would become True)."""
-    arr = np.asarray(value)
-    if arr.dtype.kind != "b":
-        raise checks.BadArgumentType(f"{name} must be a bool array, got {checks.show(value)}")
-    if arr.shape != shape:
-        raise checks.BadArgument(f"{name} must have shape {shape}, got {arr.shape}")
-    return arr
-
-
 def _check_mdp(mdp: Any, *, dense: bool = False) -> None:
     kinds: tuple[type, ...] = (TabularMDP,) if dense else (TabularMDP, SuccessorMDP)
     if not isinstance(mdp, kinds):
@@ -62,7 +52,7 @@ def _check_rng(rng: Any) -> np.random.Generator:
 def _check_common(R: ArrayLike, gamma: Any, terminal: ArrayLike, S: int,
                   A: int) -> tuple[np.ndarray, float, np.ndarray]:
     return (checks.array("R", R, shape=(S, A)), checks.unit_interval("gamma", gamma),
-            _bool_array("terminal", terminal, (S,)))
+            checks.bool_array("terminal", terminal, shape=(S,)))
 
 
 def _check_sums(name: str, sums: np.ndarray, axis: str) -> None:
@@ -463,7 +453,7 @@ class GymTable:
         fields = {"prob": prob,
                   "next_state": checks.index_array("next_state", self.next_state, shape[0], ndim=3),
                   "reward": checks.array("reward", self.reward, ndim=3),
-                  "terminated": _bool_array("terminated", self.terminated, shape)}
+                  "terminated": checks.bool_array("terminated", self.terminated, shape=shape)}
         for name, arr in fields.items():
             if arr.shape != shape:
                 raise checks.BadArgument(f"{name} must have the shape of prob {shape}, got {arr.shape}")
@@ -546,7 +536,7 @@ def estimate_model(states: ArrayLike, actions: ArrayLike, rewards: ArrayLike, ne
     a = checks.index_array("actions", actions, A, ndim=1)
     s2 = checks.index_array("next_states", next_states, S, ndim=1)
     r = checks.array("rewards", rewards, ndim=1)
-    done = _bool_array("terminated", terminated, s.shape)
+    done = checks.bool_array("terminated", terminated, shape=s.shape)
     for name, arr in (("actions", a), ("rewards", r), ("next_states", s2)):
         if arr.shape != s.shape:
             raise checks.BadArgument(f"{name} must have the length of states ({s.shape[0]}), "

@@ -34,6 +34,8 @@ CASES = [
     Case("checks.array", "empty", "x", lambda: checks.array("x", [])),
     Case("checks.array", "strings", "x", lambda: checks.array("x", ["a", "b"])),
     Case("checks.array", "below low", "x", lambda: checks.array("x", [-1.0], low=0.0)),
+    Case("checks.bool_array", "0/1 ints", "mask", lambda: checks.bool_array("mask", [0, 1, 2])),
+    Case("checks.bool_array", "wrong shape", "mask", lambda: checks.bool_array("mask", [True], shape=(2,))),
     Case("checks.prob_vector", "not normalised", "pi", lambda: checks.prob_vector("pi", [0.5, 0.6])),
     Case("checks.prob_vector", "negative", "pi", lambda: checks.prob_vector("pi", [1.5, -0.5])),
     Case("checks.prob_rows", "a row off", "P", lambda: checks.prob_rows("P", [[0.5, 0.5], [0.2, 0.2]])),
