@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lecture_utils import checks
+
+__all__ = ["DigitsSplit", "load_digits_split"]
+
 
 @dataclass(frozen=True)
 class DigitsSplit:
@@ -16,17 +20,26 @@ class DigitsSplit:
     x_test: np.ndarray  # (N_test, 8, 8)
     y_test: np.ndarray  # (N_test,)
 
+    def __post_init__(self) -> None:
+        for part in ("train", "test"):
+            x = checks.array(f"x_{part}", getattr(self, f"x_{part}"), ndim=3, dtype=np.float32)
+            y = checks.index_array(f"y_{part}", getattr(self, f"y_{part}"), 10, ndim=1)
+            if len(y) != len(x):
+                raise checks.BadArgument(f"y_{part} must hold one label per image of x_{part} ({len(x)}), "
+                                         f"got {len(y)}")
+
 
 def load_digits_split(*, binarize: bool = True, threshold: float = 8.0,
                       test_size: float = 0.2, random_state: int = 0) -> DigitsSplit:
     """Load scikit-learn's 8x8 digits (pixels 0..16), binarized at ``threshold`` or scaled to [0, 1]."""
-    from sklearn.datasets import load_digits
+    if not isinstance(binarize, bool):
+        raise checks.BadArgumentType(f"binarize must be True or False, got {checks.show(binarize)}")
+    threshold = checks.real("threshold", threshold, low=0.0, high=16.0)
+    test_size = checks.unit_interval("test_size", test_size, low_open=True, high_open=True)
+    random_state = checks.nonnegative_int("random_state", random_state)
+    from sklearn.datasets import load_digits  # sklearn is slow to import; only this function needs it
     from sklearn.model_selection import train_test_split
 
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must be in (0, 1), got {test_size}")
-    if not 0.0 <= threshold <= 16.0:
-        raise ValueError(f"threshold must be in [0, 16], got {threshold}")
     digits = load_digits()
     images = digits.images.astype(np.float32)  # (1797, 8, 8), integer values 0..16
     x = (images >= threshold).astype(np.float32) if binarize else images / 16.0

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
+
+from lecture_utils import checks
+from lecture_utils.mdp import ACTION_DELTAS
+from lecture_utils.sampling import _check_axes
+
+__all__ = ["STYLE", "image_grid", "plot_grid_trajectory", "plot_value_grid"]
 
 # Passed to ``plt.style.use(STYLE)`` by each notebook's setup cell; the library never writes rcParams.
 STYLE: dict[str, Any] = {
@@ -23,22 +31,37 @@ STYLE: dict[str, Any] = {
 }
 
 
-def image_grid(ax: Axes, images: np.ndarray, *, ncols: int = 10, cmap: str = "gray_r",
+def _cmap(name: str) -> Any:
+    """The Matplotlib colormap called ``name``."""
+    if not isinstance(name, str) or name not in matplotlib.colormaps:
+        raise checks.BadArgument(f"cmap must name a Matplotlib colormap, got {checks.show(name)}")
+    return matplotlib.colormaps[name]
+
+
+def _limits(vmin: float | None, vmax: float | None) -> tuple[float | None, float | None]:
+    """Colour limits: each None or finite, and vmin < vmax when both are given."""
+    vmin = None if vmin is None else checks.real("vmin", vmin)
+    vmax = None if vmax is None else checks.real("vmax", vmax)
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise checks.BadArgument(f"vmin must be < vmax, got vmin={vmin!r}, vmax={vmax!r}")
+    return vmin, vmax
+
+
+def image_grid(ax: Axes, images: ArrayLike, *, ncols: int = 10, cmap: str = "gray_r",
                title: str | None = None, vmin: float = 0.0, vmax: float = 1.0) -> Axes:
     """Draw a batch of (N, H, W) images as one tiled grid on ``ax``."""
-    images = np.asarray(images, dtype=float)
-    if images.ndim != 3:
-        raise ValueError(f"images must have shape (N, H, W), got {images.shape}")
-    if ncols < 1:
-        raise ValueError(f"ncols must be >= 1, got {ncols}")
+    ax = _check_axes(ax)
+    images = checks.array("images", images, ndim=3)
+    ncols = checks.positive_int("ncols", ncols)
+    cm = _cmap(cmap).with_extremes(bad="white")
+    lo, hi = _limits(vmin, vmax)
     n, h, w = images.shape
-    nrows = int(np.ceil(n / ncols))
+    nrows = -(-n // ncols)  # ceil(n / ncols)
     canvas = np.full((nrows * (h + 1) + 1, ncols * (w + 1) + 1), np.nan)
     for i, img in enumerate(images):
         r, c = divmod(i, ncols)
         canvas[1 + r * (h + 1): 1 + r * (h + 1) + h, 1 + c * (w + 1): 1 + c * (w + 1) + w] = img
-    cm = plt.get_cmap(cmap).with_extremes(bad="white")
-    ax.imshow(canvas, cmap=cm, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.imshow(canvas, cmap=cm, vmin=lo, vmax=hi, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -49,53 +72,50 @@ def image_grid(ax: Axes, images: np.ndarray, *, ncols: int = 10, cmap: str = "gr
     return ax
 
 
-# (d_row, d_col) of each action, in Gymnasium's FrozenLake order: 0 left, 1 down, 2 right, 3 up.
-GRID_ACTION_DELTAS: tuple[tuple[int, int], ...] = ((0, -1), (1, 0), (0, 1), (-1, 0))
-
-
-def plot_value_grid(ax: Axes, V: np.ndarray, shape: tuple[int, int], *, policy: np.ndarray | None = None,
-                    terminal: np.ndarray | None = None, labels: dict[int, str] | None = None,
+def plot_value_grid(ax: Axes, V: ArrayLike, shape: tuple[int, int], *, policy: ArrayLike | None = None,
+                    terminal: ArrayLike | None = None, labels: Mapping[int, str] | None = None,
                     fmt: str = ".1f", cmap: str = "RdYlGn", vmin: float | None = None,
-                    vmax: float | None = None, title: str | None = None,
-                    action_deltas: tuple[tuple[int, int], ...] = GRID_ACTION_DELTAS) -> Axes:
+                    vmax: float | None = None, title: str | None = None) -> Axes:
     """Heatmap of V(s) on a grid (row-major states) with values written in and optional policy arrows.
 
-    ``policy`` is deterministic (S,) or stochastic (S, A) (arrow length pi(a|s)); terminal cells are grey.
+    ``policy`` is deterministic (S,) ints or stochastic (S, A) rows pi(a|s) (arrow length pi(a|s)), with
+    actions in FrozenLake order (``mdp.ACTION_DELTAS``); terminal cells are grey.
     """
-    V = np.asarray(V, dtype=float)
-    nrow, ncol = shape
-    if V.shape != (nrow * ncol,):
-        raise ValueError(f"V must have shape (nrow * ncol,) = ({nrow * ncol},), got {V.shape}")
-    n_actions = len(action_deltas)
-    if policy is not None:
-        policy = np.asarray(policy)
-        if policy.shape == V.shape:
-            policy = np.eye(n_actions)[policy.astype(int)]
-        if policy.shape != (V.size, n_actions):
-            raise ValueError(f"policy must have shape (S,) or (S, {n_actions}), got {policy.shape}")
-    terminal = np.zeros(V.size, bool) if terminal is None else np.asarray(terminal, bool)
-    grid = np.ma.masked_array(V.reshape(nrow, ncol), mask=terminal.reshape(nrow, ncol))
-    cm = plt.get_cmap(cmap).with_extremes(bad="0.85")  # terminal cells: grey
+    ax = _check_axes(ax)
+    nrow, ncol = checks.shape2d("shape", shape)
+    S, A = nrow * ncol, len(ACTION_DELTAS)
+    V = checks.array("V", V, shape=(S,))
+    pi = None if policy is None else _policy(policy, S, A)
+    term = np.zeros(S, bool) if terminal is None else _flags("terminal", terminal, S)
+    texts = {} if labels is None else _labels(labels, S)
+    try:
+        format(0.0, fmt)
+    except (TypeError, ValueError) as err:
+        raise checks.BadArgument(f"fmt must be a float format spec such as '.2f', "
+                                 f"got {checks.show(fmt)}") from err
+    cm = _cmap(cmap).with_extremes(bad="0.85")  # terminal cells: grey
+    vmin, vmax = _limits(vmin, vmax)
+    grid = np.ma.masked_array(V.reshape(nrow, ncol), mask=term.reshape(nrow, ncol))
     im = ax.imshow(grid, cmap=cm, vmin=vmin, vmax=vmax, interpolation="nearest")
-    has_arrows = np.zeros(V.size, bool) if policy is None else ~terminal
+    has_arrows = np.zeros(S, bool) if pi is None else ~term
     rgb = cm(im.norm(V))[:, :3]  # (S, 3): white text on dark cells
-    dark = ~terminal & (rgb @ np.array([0.299, 0.587, 0.114]) < 0.45)
-    for s in range(V.size):
+    dark = ~term & (rgb @ np.array([0.299, 0.587, 0.114]) < 0.45)
+    for s in range(S):
         r, c = divmod(s, ncol)
-        text = (labels or {}).get(s, format(V[s], fmt))
+        text = texts.get(s, format(V[s], fmt))
         ax.text(c, r - 0.3 if has_arrows[s] else r, text, ha="center", va="center", fontsize=8,
                 color="w" if dark[s] else "k")
-    if policy is not None:
+    if pi is not None:
         # one quiver per style: deterministic rows get centred arrows, stochastic rows outward ones ~ pi(a|s)
-        r, c = np.divmod(np.arange(V.size), ncol)
-        d = np.asarray(action_deltas, dtype=float)  # (A, 2) as (d_row, d_col)
-        one_hot = policy.max(axis=1) > 1 - 1e-9
-        for rows, pivot, length in ((has_arrows & one_hot, "middle", 0.5 * policy),
-                                    (has_arrows & ~one_hot, "tail", 0.6 * policy)):
-            s_idx, a_idx = np.nonzero(rows[:, None] & (policy > 1e-9))
+        rows, cols = np.divmod(np.arange(S), ncol)
+        d = ACTION_DELTAS.astype(float)  # (A, 2) as (d_row, d_col)
+        one_hot = pi.max(axis=1) > 1 - 1e-9
+        for sel, pivot, length in ((has_arrows & one_hot, "middle", 0.5 * pi),
+                                   (has_arrows & ~one_hot, "tail", 0.6 * pi)):
+            s_idx, a_idx = np.nonzero(sel[:, None] & (pi > 1e-9))
             if s_idx.size:
                 L = length[s_idx, a_idx]
-                ax.quiver(c[s_idx], r[s_idx] + 0.1, d[a_idx, 1] * L, d[a_idx, 0] * L, pivot=pivot,
+                ax.quiver(cols[s_idx], rows[s_idx] + 0.1, d[a_idx, 1] * L, d[a_idx, 0] * L, pivot=pivot,
                           angles="xy", scale_units="xy", scale=1, units="xy", width=0.025, headwidth=3.5,
                           headlength=3.5, headaxislength=3.2, color="k")
     ax.set_xticks(np.arange(ncol))
@@ -112,15 +132,42 @@ def plot_value_grid(ax: Axes, V: np.ndarray, shape: tuple[int, int], *, policy: 
     return ax
 
 
-def plot_grid_trajectory(ax: Axes, states: np.ndarray, shape: tuple[int, int], *, color: str = "k",
+def _policy(policy: ArrayLike, S: int, A: int) -> np.ndarray:
+    """A policy as (S, A) rows pi(a|s): deterministic (S,) action indices become one-hot rows."""
+    raw = np.asarray(policy)
+    pi = np.eye(A)[checks.index_array("policy", raw, A)] if raw.ndim == 1 else checks.prob_rows("policy", raw)
+    if pi.shape != (S, A):
+        raise checks.BadArgument(f"policy must have shape (S,) = ({S},) or (S, A) = ({S}, {A}), "
+                                 f"got {raw.shape}")
+    return pi
+
+
+def _flags(name: str, value: ArrayLike, n: int) -> np.ndarray:
+    """A boolean (n,) array; 0/1 numbers are not taken for flags."""
+    if np.asarray(value).dtype.kind != "b":
+        raise checks.BadArgumentType(f"{name} must be a boolean array, got {checks.show(value)}")
+    return checks.array(name, value, shape=(n,), dtype=bool)
+
+
+def _labels(labels: Any, n: int) -> dict[int, str]:
+    """Cell labels: a mapping from state indices in [0, n) to strings."""
+    if not isinstance(labels, Mapping):
+        raise checks.BadArgumentType(f"labels must map state indices to strings, got {checks.show(labels)}")
+    out = {}
+    for s, text in labels.items():
+        if not isinstance(text, str):
+            raise checks.BadArgumentType(f"labels[{s!r}] must be a string, got {checks.show(text)}")
+        out[checks.index(f"labels key {s!r}", s, n)] = text
+    return out
+
+
+def plot_grid_trajectory(ax: Axes, states: ArrayLike, shape: tuple[int, int], *, color: str = "k",
                          offset: float = 0.0, label: str | None = None) -> Axes:
     """Draw a trajectory S_0, S_1, ... (row-major cell indices) as a path through cell centres."""
-    states = np.asarray(states)
-    if states.ndim != 1 or states.size == 0:
-        raise ValueError(f"states must be a non-empty 1-d array, got shape {states.shape}")
-    nrow, ncol = shape
-    if (states < 0).any() or (states >= nrow * ncol).any():
-        raise ValueError(f"states must lie in [0, {nrow * ncol})")
+    ax = _check_axes(ax)
+    nrow, ncol = checks.shape2d("shape", shape)
+    states = checks.index_array("states", states, nrow * ncol, ndim=1)
+    offset = checks.real("offset", offset)
     r, c = np.divmod(states, ncol)
     x, y = c + offset, r + offset
     ax.plot(x, y, "-", color=color, lw=1.5, alpha=0.8, label=label)

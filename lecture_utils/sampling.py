@@ -8,86 +8,91 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
 from lecture_utils import checks
+
+__all__ = [
+    "GaussianMixture", "bernoulli_from_uniform", "bisection_inverse", "categorical_from_cumulative",
+    "categorical_from_uniform", "categorical_rows", "cauchy_cdf", "cauchy_inverse_cdf", "empirical_cdf",
+    "empirical_inverse_cdf", "exponential_cdf", "exponential_inverse_cdf", "gaussian_to_target",
+    "inverse_transform", "ks_pvalues", "logistic_cdf", "logistic_inverse_cdf", "plot_hist_vs_density",
+    "plot_inverse_cdf_mapping", "sample_rows",
+]
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
 # Largest float64 below 1: where Phi(z) rounds up to 1 we step back into [0, 1).
 _ONE_MINUS = float(np.nextafter(1.0, 0.0))
-_SUM_TOL = 1e-8
 
 
 # ----------------------------------------------------------------------------- argument checks
-def _check_u(u: np.ndarray, name: str = "u") -> np.ndarray:
-    """Return ``u`` as a float array, or raise if any entry is outside [0, 1)."""
-    u = np.asarray(u, dtype=float)
-    bad = ~((u >= 0.0) & (u < 1.0))  # also catches NaN
-    if np.any(bad):
-        raise ValueError(f"{name} must lie in [0, 1), got e.g. {u[bad].flat[0]}")
+def _check_u(u: ArrayLike, name: str = "u") -> np.ndarray:
+    """``u`` as a float array of uniforms in [0, 1) (any shape, possibly empty)."""
+    u = checks.array(name, u, min_size=0, low=0.0)
+    if (u >= 1.0).any():
+        where = tuple(int(i) for i in np.argwhere(u >= 1.0)[0])
+        raise checks.BadArgument(f"{name} must lie in [0, 1), got {u[where]!r} at index {where}")
     return u
 
 
-def _check_probs(p: np.ndarray, name: str) -> np.ndarray:
-    """Return ``p`` as a 1-D float array, or raise if it is not a probability vector."""
-    p = np.asarray(p, dtype=float)
-    if p.ndim != 1 or p.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {p.shape}")
-    if not np.all(np.isfinite(p)) or np.any(p < 0):
-        raise ValueError(f"{name} must be non-negative and finite, got {p}")
-    if abs(p.sum() - 1.0) > _SUM_TOL:
-        raise ValueError(f"{name} must sum to 1, got sum {p.sum()}")
-    return p
+def _check_points(x: ArrayLike, name: str = "x") -> np.ndarray:
+    """``x`` as a float array of points to evaluate a CDF or density at: +-inf allowed, NaN not."""
+    x = checks.array(name, x, min_size=0, finite=False)
+    if np.isnan(x).any():
+        where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
+        raise checks.BadArgument(f"{name} must not be NaN, got nan at index {where}: {checks.show(x)}")
+    return x
 
 
-def _check_positive(value: float, name: str) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite positive number."""
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be positive and finite, got {value}")
-    return value
+def _check_rng(rng: Any) -> np.random.Generator:
+    """``rng`` if it is a numpy Generator (a seed or the legacy global state is not)."""
+    if not isinstance(rng, np.random.Generator):
+        raise checks.BadArgumentType(f"rng must be a numpy.random.Generator, got {checks.show(rng)}")
+    return rng
 
 
-def _check_n(n: int) -> int:
-    """Return ``n`` as an int, or raise if it is not a positive integer."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n <= 0:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    return int(n)
+def _check_axes(ax: Any) -> Axes:
+    """``ax`` if it is a Matplotlib Axes."""
+    if not isinstance(ax, Axes):
+        raise checks.BadArgumentType(f"ax must be a matplotlib Axes, got {checks.show(ax)}")
+    return ax
+
+
+def _cumulative(probs: np.ndarray) -> np.ndarray:
+    """Cumulative sums along the last axis, divided by the total so that the last edge is exactly 1."""
+    cum = np.cumsum(probs, axis=-1)
+    # u < 1 then never falls off the end, and a trailing zero-probability category is never chosen.
+    return cum / cum[..., -1:]
 
 
 # ----------------------------------------------------------------------------- discrete samplers
-def bernoulli_from_uniform(u: np.ndarray, theta: float) -> np.ndarray:
+def bernoulli_from_uniform(u: ArrayLike, theta: float) -> np.ndarray:
     """Bern(theta) samples from uniforms: output 1 where u < theta, else 0 (the slide's rule)."""
-    theta = float(theta)
-    if not 0.0 <= theta <= 1.0:
-        raise ValueError(f"theta must lie in [0, 1], got {theta}")
+    theta = checks.unit_interval("theta", theta)
     return (_check_u(u) < theta).astype(np.int64)
 
 
-def categorical_from_uniform(u: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """Cat(pi) samples in {0, ..., k-1}: the first k with u < pi_0 + ... + pi_k (searchsorted)."""
-    u = _check_u(u)
-    pi = _check_probs(pi, "pi")
-    cum = np.cumsum(pi)
-    # Dividing by the total makes the last edge exactly 1, so u < 1 never falls off the end and a
-    # trailing zero-probability category is never chosen.
-    cum = cum / cum[-1]
-    return np.searchsorted(cum, u, side="right").astype(np.int64)
-
-
 def categorical_from_cumulative(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Row-wise Cat sample: for cumulative probabilities ``cum`` (..., K) ending at 1, the first k with u < cum_k.
+    """Row-wise Cat sample: the first k with u < cum_k, for cumulative probabilities cum (..., K) ending at 1.
 
     The unchecked kernel behind every categorical draw of the collection (environments, policies, models);
-    callers pass tables they validated once. ``u`` has shape (...) and lies in [0, 1).
+    callers pass tables they validated once. ``u`` has shape (...) and lies in [0, 1); ``cum`` broadcasts
+    against it (one (K,) row serves every u).
     """
     k = (u[..., None] >= cum).sum(axis=-1)
     return np.minimum(k, cum.shape[-1] - 1)  # guards a last edge that rounds below 1
+
+
+def categorical_from_uniform(u: ArrayLike, pi: ArrayLike) -> np.ndarray:
+    """Cat(pi) samples in {0, ..., k-1}: the first k with u < pi_0 + ... + pi_k (one pi for every u)."""
+    pi = checks.prob_vector("pi", pi)
+    return categorical_from_cumulative(_cumulative(pi), _check_u(u)).astype(np.int64)
 
 
 def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
@@ -96,95 +101,102 @@ def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
     u = _check_u(u)
     if u.shape != probs.shape[:-1]:
         raise checks.BadArgument(f"u must have shape probs.shape[:-1] = {probs.shape[:-1]}, got {u.shape}")
-    cum = np.cumsum(probs, axis=-1)
-    return categorical_from_cumulative(cum / cum[..., -1:], u)
+    return categorical_from_cumulative(_cumulative(probs), u)
 
 
 def sample_rows(probs: ArrayLike, *, rng: np.random.Generator) -> np.ndarray:
     """One Cat(probs[i]) sample per row of probs (..., K), by inverse CDF with uniforms from ``rng``."""
-    probs = np.asarray(probs)
-    return categorical_rows(probs, rng.random(probs.shape[:-1]))
+    probs = checks.prob_rows("probs", probs)
+    return categorical_from_cumulative(_cumulative(probs), _check_rng(rng).random(probs.shape[:-1]))
 
 
 # ----------------------------------------------------------------------------- continuous samplers
 def inverse_transform(inverse_cdf: ArrayFn, n: int, *, rng: np.random.Generator) -> np.ndarray:
     """Draw n samples F^{-1}(u) with u ~ U[0, 1) from ``rng``."""
-    n = _check_n(n)
-    return np.asarray(inverse_cdf(rng.random(n)))
+    checks.is_callable("inverse_cdf", inverse_cdf)
+    n = checks.positive_int("n", n)
+    x = np.asarray(inverse_cdf(_check_rng(rng).random(n)))
+    if x.shape != (n,):
+        raise checks.BadArgument(f"inverse_cdf must map n uniforms to n samples, shape ({n},); "
+                                 f"got shape {x.shape}")
+    return x
 
 
-def exponential_cdf(x: np.ndarray, rate: float = 1.0) -> np.ndarray:
+def exponential_cdf(x: ArrayLike, rate: float = 1.0) -> np.ndarray:
     """CDF of Exp(rate): 1 - exp(-rate x) for x >= 0."""
-    rate = _check_positive(rate, "rate")
-    x = np.asarray(x, dtype=float)
-    return -np.expm1(-rate * np.maximum(x, 0.0))
+    rate = checks.positive("rate", rate)
+    return -np.expm1(-rate * np.maximum(_check_points(x), 0.0))
 
 
-def exponential_inverse_cdf(u: np.ndarray, rate: float = 1.0) -> np.ndarray:
+def exponential_inverse_cdf(u: ArrayLike, rate: float = 1.0) -> np.ndarray:
     """Inverse CDF of Exp(rate): -log(1 - u) / rate."""
-    rate = _check_positive(rate, "rate")
+    rate = checks.positive("rate", rate)
     return -np.log1p(-_check_u(u)) / rate
 
 
-def logistic_cdf(x: np.ndarray, mu: float = 0.0, s: float = 1.0) -> np.ndarray:
+def logistic_cdf(x: ArrayLike, mu: float = 0.0, s: float = 1.0) -> np.ndarray:
     """CDF of Logistic(mu, s): the sigmoid of (x - mu) / s."""
-    s = _check_positive(s, "s")
-    x = np.asarray(x, dtype=float)
-    return 0.5 * (1.0 + np.tanh((x - mu) / (2.0 * s)))
+    mu, s = checks.real("mu", mu), checks.positive("s", s)
+    return 0.5 * (1.0 + np.tanh((_check_points(x) - mu) / (2.0 * s)))
 
 
-def logistic_inverse_cdf(u: np.ndarray, mu: float = 0.0, s: float = 1.0) -> np.ndarray:
+def logistic_inverse_cdf(u: ArrayLike, mu: float = 0.0, s: float = 1.0) -> np.ndarray:
     """Inverse CDF of Logistic(mu, s): mu + s log(u / (1 - u)) (the logit); -inf at u = 0."""
-    s = _check_positive(s, "s")
+    mu, s = checks.real("mu", mu), checks.positive("s", s)
     u = _check_u(u)
     with np.errstate(divide="ignore"):
         return mu + s * (np.log(u) - np.log1p(-u))
 
 
-def cauchy_cdf(x: np.ndarray, x0: float = 0.0, gamma: float = 1.0) -> np.ndarray:
+def cauchy_cdf(x: ArrayLike, x0: float = 0.0, gamma: float = 1.0) -> np.ndarray:
     """CDF of Cauchy(x0, gamma): 1/2 + arctan((x - x0) / gamma) / pi."""
-    gamma = _check_positive(gamma, "gamma")
-    x = np.asarray(x, dtype=float)
-    return 0.5 + np.arctan((x - x0) / gamma) / np.pi
+    x0, gamma = checks.real("x0", x0), checks.positive("gamma", gamma)
+    return 0.5 + np.arctan((_check_points(x) - x0) / gamma) / np.pi
 
 
-def cauchy_inverse_cdf(u: np.ndarray, x0: float = 0.0, gamma: float = 1.0) -> np.ndarray:
+def cauchy_inverse_cdf(u: ArrayLike, x0: float = 0.0, gamma: float = 1.0) -> np.ndarray:
     """Inverse CDF of Cauchy(x0, gamma): x0 + gamma tan(pi (u - 1/2))."""
-    gamma = _check_positive(gamma, "gamma")
+    x0, gamma = checks.real("x0", x0), checks.positive("gamma", gamma)
     return x0 + gamma * np.tan(np.pi * (_check_u(u) - 0.5))
 
 
 # ----------------------------------------------------------------------------- numerical inversion
-def check_monotone_cdf(cdf: ArrayFn, lo: float, hi: float, *, n_grid: int = 1025) -> None:
-    """Raise ValueError unless cdf is finite, within [0, 1] and non-decreasing on a grid over [lo, hi]."""
+def _check_monotone_cdf(cdf: ArrayFn, lo: float, hi: float, *, n_grid: int = 1025) -> None:
+    """Raise unless cdf is finite, within [0, 1] and non-decreasing on a grid over [lo, hi]."""
     grid = np.linspace(lo, hi, n_grid)
     values = np.asarray(cdf(grid), dtype=float)
     if values.shape != grid.shape:
-        raise ValueError(f"cdf must return an array shaped like its input, got {values.shape}")
+        raise checks.BadArgument(f"cdf must return an array shaped like its input, got {values.shape}")
     if not np.all(np.isfinite(values)) or np.any(values < 0.0) or np.any(values > 1.0):
-        raise ValueError("cdf must return finite values in [0, 1] on the bracket [lo, hi]")
+        raise checks.BadArgument("cdf must return finite values in [0, 1] on the bracket [lo, hi], got "
+                                 f"{checks.show(values)}")
     drops = np.diff(values)
     if np.any(drops < -1e-12):
         i = int(np.argmin(drops))
-        raise ValueError(f"cdf is not monotone on [lo, hi]: it decreases between x={grid[i]:.4g} "
-                         f"and x={grid[i + 1]:.4g}")
+        raise checks.BadArgument(f"cdf is not monotone on [lo, hi]: it decreases between x={grid[i]:.4g} "
+                                 f"and x={grid[i + 1]:.4g}")
 
 
-def bisection_inverse(cdf: ArrayFn, u: np.ndarray, *, lo: float, hi: float, tol: float = 1e-10,
+def bisection_inverse(cdf: ArrayFn, u: ArrayLike, *, lo: float, hi: float, tol: float = 1e-10,
                       max_iter: int = 200) -> np.ndarray:
     """Vectorized bisection for F^{-1}(u) = inf{x in [lo, hi]: F(x) >= u}, to within tol in x."""
-    lo, hi = float(lo), float(hi)
-    if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
-        raise ValueError(f"lo must be < hi (both finite), got lo={lo}, hi={hi}")
-    tol = _check_positive(tol, "tol")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    checks.is_callable("cdf", cdf)
+    lo, hi = checks.real("lo", lo), checks.real("hi", hi)
+    if lo >= hi:
+        raise checks.BadArgument(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
+    tol = checks.positive("tol", tol)
+    max_iter = checks.positive_int("max_iter", max_iter)
+    # the bracket halves each step: reaching tol takes ceil(log2((hi - lo) / tol)) of them
+    needed = int(np.ceil(np.log2((hi - lo) / tol)))
+    if needed > max_iter:
+        raise checks.BadArgument(f"max_iter = {max_iter} bisection steps cannot shrink [{lo:g}, {hi:g}] to "
+                                 f"tol = {tol:g}: that takes {needed}; raise max_iter or tol")
     u = _check_u(u)
-    check_monotone_cdf(cdf, lo, hi)
+    _check_monotone_cdf(cdf, lo, hi)
     # Invariant: F(a) < u <= F(b) wherever the bracket holds; u beyond F's range on [lo, hi] clamps.
     a = np.full(u.shape, lo)
     b = np.full(u.shape, hi)
-    for _ in range(int(max_iter)):
+    for _ in range(max_iter):
         if np.max(b - a, initial=0.0) <= tol:
             break
         m = 0.5 * (a + b)
@@ -195,51 +207,22 @@ def bisection_inverse(cdf: ArrayFn, u: np.ndarray, *, lo: float, hi: float, tol:
 
 
 # ----------------------------------------------------------------------------- Gaussian mixtures
-def _check_mixture(weights: np.ndarray, means: np.ndarray,
-                   stds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate mixture parameters and return them as float arrays of equal length."""
-    weights = _check_probs(weights, "weights")
-    means = np.asarray(means, dtype=float)
-    stds = np.asarray(stds, dtype=float)
-    if means.shape != weights.shape:
-        raise ValueError(f"means must have shape {weights.shape}, got {means.shape}")
-    if stds.shape != weights.shape:
-        raise ValueError(f"stds must have shape {weights.shape}, got {stds.shape}")
-    if not np.all(np.isfinite(means)):
-        raise ValueError(f"means must be finite, got {means}")
-    if not np.all(np.isfinite(stds) & (stds > 0)):
-        raise ValueError(f"stds must be positive and finite, got {stds}")
-    return weights, means, stds
-
-
-def gaussian_mixture_cdf(x: np.ndarray, weights: np.ndarray, means: np.ndarray,
-                         stds: np.ndarray) -> np.ndarray:
-    """CDF of sum_k w_k N(mu_k, sigma_k^2): sum_k w_k Phi((x - mu_k) / sigma_k)."""
-    weights, means, stds = _check_mixture(weights, means, stds)
-    x = np.asarray(x, dtype=float)
-    # A loop over the (few) components is faster than broadcasting to (..., K) and summing a tiny axis.
-    return sum(w * ndtr((x - m) / s) for w, m, s in zip(weights, means, stds, strict=True)) + np.zeros_like(x)
-
-
-def gaussian_mixture_pdf(x: np.ndarray, weights: np.ndarray, means: np.ndarray,
-                         stds: np.ndarray) -> np.ndarray:
-    """Density of sum_k w_k N(mu_k, sigma_k^2)."""
-    weights, means, stds = _check_mixture(weights, means, stds)
-    x = np.asarray(x, dtype=float)
-    return sum(w / (s * np.sqrt(2 * np.pi)) * np.exp(-0.5 * ((x - m) / s) ** 2)
-               for w, m, s in zip(weights, means, stds, strict=True)) + np.zeros_like(x)
-
-
 @dataclass(frozen=True)
 class GaussianMixture:
-    """A 1-D Gaussian mixture; the default is the lecture's bimodal target."""
+    """A 1-D Gaussian mixture sum_k w_k N(mu_k, sigma_k^2); the default is the lecture's bimodal target."""
 
     weights: tuple[float, ...] = (0.3, 0.7)
     means: tuple[float, ...] = (-2.0, 1.5)
     stds: tuple[float, ...] = (0.5, 0.8)
 
     def __post_init__(self) -> None:
-        _check_mixture(self.weights, self.means, self.stds)
+        weights = checks.prob_vector("weights", self.weights)
+        means = checks.array("means", self.means, shape=weights.shape)
+        stds = checks.array("stds", self.stds, shape=weights.shape)
+        if (stds <= 0).any():
+            raise checks.BadArgument(f"stds must be positive, got {checks.show(stds)}")
+        for name, arr in (("weights", weights), ("means", means), ("stds", stds)):
+            object.__setattr__(self, name, tuple(float(v) for v in arr))
 
     @property
     def bracket(self) -> tuple[float, float]:
@@ -258,15 +241,20 @@ class GaussianMixture:
         w, m, s = (np.asarray(a) for a in (self.weights, self.means, self.stds))
         return float(np.dot(w, s**2 + m**2) - self.mean**2)
 
-    def cdf(self, x: np.ndarray) -> np.ndarray:
-        """F_X(x)."""
-        return gaussian_mixture_cdf(x, self.weights, self.means, self.stds)
+    def cdf(self, x: ArrayLike) -> np.ndarray:
+        """F_X(x) = sum_k w_k Phi((x - mu_k) / sigma_k)."""
+        x = _check_points(x)
+        # A loop over the (few) components is faster than broadcasting to (..., K) and summing a tiny axis.
+        return sum((w * ndtr((x - m) / s)
+                    for w, m, s in zip(self.weights, self.means, self.stds, strict=True)), np.zeros_like(x))
 
-    def pdf(self, x: np.ndarray) -> np.ndarray:
-        """p_X(x)."""
-        return gaussian_mixture_pdf(x, self.weights, self.means, self.stds)
+    def pdf(self, x: ArrayLike) -> np.ndarray:
+        """p_X(x) = sum_k w_k N(x; mu_k, sigma_k^2)."""
+        x = _check_points(x)
+        return sum((w / (s * np.sqrt(2 * np.pi)) * np.exp(-0.5 * ((x - m) / s) ** 2)
+                    for w, m, s in zip(self.weights, self.means, self.stds, strict=True)), np.zeros_like(x))
 
-    def inverse_cdf(self, u: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    def inverse_cdf(self, u: ArrayLike, tol: float = 1e-10) -> np.ndarray:
         """F_X^{-1}(u) by bisection on ``bracket``."""
         lo, hi = self.bracket
         return bisection_inverse(self.cdf, u, lo=lo, hi=hi, tol=tol)
@@ -277,13 +265,13 @@ class GaussianMixture:
 
 
 # ----------------------------------------------------------------------------- data and noise
-def empirical_cdf(data: np.ndarray, x: np.ndarray) -> np.ndarray:
+def empirical_cdf(data: ArrayLike, x: ArrayLike) -> np.ndarray:
     """F_n(x) = (number of data points <= x) / n."""
     data = _check_data(data)
-    return np.searchsorted(data, np.asarray(x, dtype=float), side="right") / data.size
+    return np.searchsorted(data, _check_points(x), side="right") / data.size
 
 
-def empirical_inverse_cdf(data: np.ndarray, u: np.ndarray) -> np.ndarray:
+def empirical_inverse_cdf(data: ArrayLike, u: ArrayLike) -> np.ndarray:
     """F_n^{-1}(u) = inf{x: F_n(x) >= u} = x_(ceil(n u)): u ~ U[0, 1) picks each data point w.p. 1/n."""
     data = _check_data(data)
     u = _check_u(u)
@@ -291,47 +279,41 @@ def empirical_inverse_cdf(data: np.ndarray, u: np.ndarray) -> np.ndarray:
     return data[k - 1]
 
 
-def _check_data(data: np.ndarray) -> np.ndarray:
-    """Return the data sorted as a 1-D float array, or raise if empty or not finite."""
-    data = np.asarray(data, dtype=float)
-    if data.ndim != 1 or data.size == 0:
-        raise ValueError(f"data must be a non-empty 1-D array, got shape {data.shape}")
-    if not np.all(np.isfinite(data)):
-        raise ValueError("data must be finite")
-    return np.sort(data)
+def _check_data(data: ArrayLike) -> np.ndarray:
+    """The data sorted, as a non-empty finite 1-D float array."""
+    return np.sort(checks.array("data", data, ndim=1))
 
 
-def gaussian_to_target(z: np.ndarray, inverse_cdf: ArrayFn) -> np.ndarray:
+def gaussian_to_target(z: ArrayLike, inverse_cdf: ArrayFn) -> np.ndarray:
     """The fixed generator G(z) = F^{-1}(Phi(z)) that pushes N(0, 1) noise forward to F."""
-    z = np.asarray(z, dtype=float)
-    if not np.all(np.isfinite(z)):
-        raise ValueError("z must be finite")
+    z = checks.array("z", z, min_size=0)
+    checks.is_callable("inverse_cdf", inverse_cdf)
     # Phi(z) rounds to 1.0 for z > 8.3; keep it inside [0, 1).
     return np.asarray(inverse_cdf(np.minimum(ndtr(z), _ONE_MINUS)))
 
 
 # ----------------------------------------------------------------------------- goodness of fit
-def ks_pvalues(samples: np.ndarray, cdf: ArrayFn) -> np.ndarray:
+def ks_pvalues(samples: ArrayLike, cdf: ArrayFn) -> np.ndarray:
     """Exact two-sided Kolmogorov-Smirnov p-value of each row of (R, m) samples against cdf, vectorized."""
-    samples = np.asarray(samples, dtype=float)
-    if samples.ndim != 2 or samples.shape[1] == 0:
-        raise ValueError(f"samples must have shape (R, m) with m >= 1, got {samples.shape}")
-    m = samples.shape[1]
-    F = np.asarray(cdf(np.sort(samples, axis=1)), dtype=float)  # (R, m)
-    i = np.arange(1, m + 1)
-    d = np.maximum(np.max(i / m - F, axis=1), np.max(F - (i - 1) / m, axis=1))  # D_m per row
+    samples = checks.array("samples", samples, ndim=2)
+    checks.is_callable("cdf", cdf)
     from scipy import stats  # scipy.stats is slow to import; only this function needs it
 
-    return stats.kstwo.sf(d, m)
+    # axis=1 calls cdf once on the sorted (R, m) array; "exact" is the distribution of D_m (scipy's kstwo)
+    return np.asarray(stats.ks_1samp(samples, cdf, axis=1, method="exact").pvalue)
 
 
 # ----------------------------------------------------------------------------- plot helpers
-def plot_inverse_cdf_mapping(ax: Axes, x_grid: np.ndarray, cdf_values: np.ndarray, u: np.ndarray,
-                             x: np.ndarray, *, color: str = "C3") -> Axes:
+def plot_inverse_cdf_mapping(ax: Axes, x_grid: ArrayLike, cdf_values: ArrayLike, u: ArrayLike,
+                             x: ArrayLike, *, color: str = "C3") -> Axes:
     """Draw a CDF and, for each u, the path u -> curve -> x = F^{-1}(u) with an arrow."""
-    u, x = np.atleast_1d(u), np.atleast_1d(x)
+    ax = _check_axes(ax)
+    x_grid = checks.array("x_grid", x_grid, ndim=1)
+    cdf_values = checks.array("cdf_values", cdf_values, shape=x_grid.shape, low=0.0, high=1.0)
+    u = np.atleast_1d(_check_u(u))
+    x = np.atleast_1d(checks.array("x", x, min_size=0))
     if u.shape != x.shape:
-        raise ValueError(f"u and x must have the same shape, got {u.shape} and {x.shape}")
+        raise checks.BadArgument(f"u and x must have the same shape, got {u.shape} and {x.shape}")
     ax.plot(x_grid, cdf_values, color="C0", lw=2, label=r"$F_X(x)$")
     left = float(np.min(x_grid))
     for ui, xi in zip(u, x, strict=True):
@@ -346,14 +328,24 @@ def plot_inverse_cdf_mapping(ax: Axes, x_grid: np.ndarray, cdf_values: np.ndarra
     return ax
 
 
-def plot_hist_vs_density(ax: Axes, samples: np.ndarray, x_grid: np.ndarray, density: np.ndarray, *,
-                         bins: int | np.ndarray = 60, label: str = "samples",
+def plot_hist_vs_density(ax: Axes, samples: ArrayLike, x_grid: ArrayLike, density: ArrayLike, *,
+                         bins: int | ArrayLike = 60, label: str = "samples",
                          density_label: str = r"$p_X(x)$") -> Axes:
     """Histogram normalized by ALL samples (clipped heavy tails stay honest), with the density on top."""
-    samples = np.asarray(samples, dtype=float)
-    counts, edges = np.histogram(samples, bins=bins)
+    ax = _check_axes(ax)
+    samples = checks.array("samples", samples, ndim=1)
+    x_grid = checks.array("x_grid", x_grid, ndim=1)
+    density = checks.array("density", density, shape=x_grid.shape, low=0.0)
+    edges_or_count: int | np.ndarray
+    if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
+        edges_or_count = checks.positive_int("bins", bins)
+    else:
+        edges_or_count = checks.array("bins", bins, ndim=1, min_size=2)
+        if (np.diff(edges_or_count) <= 0).any():
+            raise checks.BadArgument(f"bins must be increasing bin edges, got {checks.show(edges_or_count)}")
+    counts, edges = np.histogram(samples, bins=edges_or_count)
     heights = counts / (samples.size * np.diff(edges))
-    ax.hist(edges[:-1], bins=edges, weights=heights, histtype="stepfilled", alpha=0.5, color="C1",
+    ax.hist(edges[:-1], bins=list(edges), weights=heights, histtype="stepfilled", alpha=0.5, color="C1",
             label=label)
     ax.plot(x_grid, density, color="C0", lw=2, label=density_label)
     ax.set_ylim(0.0, 1.3 * max(float(np.max(density)), float(np.max(heights))))  # headroom for the legend

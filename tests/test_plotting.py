@@ -1,12 +1,31 @@
-"""Smoke tests for the plot helpers in lecture_utils.plotting (Agg backend, figures closed)."""
+"""Smoke tests for the plot helpers in lecture_utils.plotting (Agg backend, figures closed).
+
+Bad arguments are covered by tests/bad_inputs/cases_plotting.py.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 
-from lecture_utils.plotting import plot_grid_trajectory, plot_value_grid
+from lecture_utils.mdp import ACTION_DELTAS
+from lecture_utils.plotting import image_grid, plot_grid_trajectory, plot_value_grid
+
+
+def test_image_grid_tiles_images_with_one_pixel_gaps() -> None:
+    images = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3) / 30
+    fig, ax = plt.subplots()
+    try:
+        assert image_grid(ax, images, ncols=2, title="t") is ax
+        canvas = ax.images[0].get_array()
+        # 3 rows of 2 tiles, each tile (2, 3) with a 1-pixel border: (3 * 3 + 1, 2 * 4 + 1)
+        assert canvas.shape == (10, 9)
+        np.testing.assert_array_equal(canvas[1:3, 5:8], images[1])  # row 0, column 1
+        np.testing.assert_array_equal(canvas[7:9, 1:4], images[4])  # row 2, column 0
+        assert canvas.mask[7:9, 5:8].all()  # the sixth tile is empty, drawn as "bad" (white)
+        assert ax.get_title() == "t"
+    finally:
+        plt.close(fig)
 
 
 def test_plot_value_grid_with_deterministic_and_stochastic_policies() -> None:
@@ -27,6 +46,17 @@ def test_plot_value_grid_with_deterministic_and_stochastic_policies() -> None:
         plt.close(fig)
 
 
+def test_plot_value_grid_arrows_follow_the_mdp_action_deltas() -> None:
+    fig, ax = plt.subplots()
+    try:
+        plot_value_grid(ax, np.zeros(4), (1, 4), policy=np.arange(4))  # state s takes action s
+        (q,) = ax.collections
+        # arrow (dx, dy) = (d_col, d_row) * 0.5 for action a, in the table mdp.ACTION_DELTAS
+        np.testing.assert_allclose(np.c_[q.U, q.V], 0.5 * ACTION_DELTAS[:, ::-1])
+    finally:
+        plt.close(fig)
+
+
 def test_plot_grid_trajectory_draws_path_with_start_and_end() -> None:
     fig, ax = plt.subplots()
     try:
@@ -35,20 +65,5 @@ def test_plot_grid_trajectory_draws_path_with_start_and_end() -> None:
         np.testing.assert_array_equal(x, [0, 1, 1, 2])
         np.testing.assert_array_equal(y, [0, 0, 1, 1])
         assert len(ax.lines) == 3
-    finally:
-        plt.close(fig)
-
-
-def test_plot_helpers_reject_bad_shapes() -> None:
-    fig, ax = plt.subplots()
-    try:
-        with pytest.raises(ValueError, match="V must have shape"):
-            plot_value_grid(ax, np.zeros(5), (2, 3))
-        with pytest.raises(ValueError, match="policy must have shape"):
-            plot_value_grid(ax, np.zeros(6), (2, 3), policy=np.zeros((6, 3)))
-        with pytest.raises(ValueError, match="states must be"):
-            plot_grid_trajectory(ax, np.zeros((2, 2), int), (2, 3))
-        with pytest.raises(ValueError, match="states must lie"):
-            plot_grid_trajectory(ax, np.array([0, 9]), (2, 3))
     finally:
         plt.close(fig)
