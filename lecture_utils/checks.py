@@ -18,9 +18,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
-    "array", "BadArgument", "BadArgumentType", "bool_array", "choice", "DivergedError", "finite_iterate",
-    "index", "index_array", "integer", "is_callable", "nonnegative", "nonnegative_int", "positive",
-    "positive_int", "prob_rows", "prob_vector", "real", "shape2d", "unit_interval",
+    "array", "axes", "BadArgument", "BadArgumentType", "bool_array", "choice", "DivergedError",
+    "finite_iterate", "index", "index_array", "integer", "is_callable", "nonnegative", "nonnegative_int",
+    "positive", "positive_int", "prob_rows", "prob_vector", "real", "rng", "shape2d", "torch_generator",
+    "unit_interval",
 ]
 
 T = TypeVar("T")
@@ -134,6 +135,31 @@ def shape2d(name: str, value: Any, *, min_cells: int = 1) -> tuple[int, int]:
     if nrow * ncol < min_cells:
         raise BadArgument(f"{name} must hold at least {min_cells} cells, got {(nrow, ncol)}")
     return nrow, ncol
+
+
+def rng(name: str, value: Any) -> np.random.Generator:
+    """``value`` if it is a ``numpy.random.Generator`` (a seed or the legacy global state is not)."""
+    if not isinstance(value, np.random.Generator):
+        raise BadArgumentType(f"{name} must be a numpy.random.Generator, got {show(value)}")
+    return value
+
+
+def torch_generator(name: str, value: Any) -> Any:
+    """``value`` if it is a ``torch.Generator`` (a seed is not: pass ``torch.Generator().manual_seed(s)``)."""
+    import torch
+
+    if not isinstance(value, torch.Generator):
+        raise BadArgumentType(f"{name} must be a torch.Generator, got {show(value)}")
+    return value
+
+
+def axes(name: str, value: Any) -> Any:
+    """``value`` if it is a Matplotlib ``Axes``."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(value, Axes):
+        raise BadArgumentType(f"{name} must be a matplotlib Axes, got {show(value)}")
+    return value
 
 
 # ------------------------------------------------------------------------------------------- arrays

@@ -43,6 +43,10 @@ CASES = [
     Case("checks.index", "out of range", "s", lambda: checks.index("s", 5, 5)),
     Case("checks.index_array", "float array", "states", lambda: checks.index_array("states", [0.7], 5)),
     Case("checks.index_array", "negative", "states", lambda: checks.index_array("states", [-1], 5)),
+    Case("checks.rng", "a seed", "rng", lambda: checks.rng("rng", 0)),
+    Case("checks.rng", "legacy state", "rng", lambda: checks.rng("rng", np.random.RandomState(0))),
+    Case("checks.torch_generator", "a seed", "generator", lambda: checks.torch_generator("generator", 0)),
+    Case("checks.axes", "a figure", "ax", lambda: checks.axes("ax", object())),
     Case("checks.finite_iterate", "diverged", "lr",
          lambda: checks.finite_iterate(np.array([1e60]), step_name="lr", step=1.5)),
 ]
