@@ -18,7 +18,6 @@ from numpy.typing import ArrayLike
 from scipy.stats import chi2
 
 from lecture_utils import checks
-from lecture_utils.sampling import _check_axes, _check_rng
 
 __all__ = [
     "BaselineEstimate", "DescentConfig", "EstimatorStats", "bernoulli_exact_grad", "bernoulli_score",
@@ -99,7 +98,7 @@ def score_function_grad(f: ArrayFn, theta: float, n: int, *, rng: np.random.Gene
     n, theta = checks.positive_int("n", n), checks.real("theta", theta)
     checks.is_callable("f", f)
     checks.real("baseline", baseline)
-    z = _check_rng(rng).standard_normal(n) + theta  # the slides' x = np.random.randn(N) + theta
+    z = checks.rng("rng", rng).standard_normal(n) + theta  # the slides' x = np.random.randn(N) + theta
     return score_function_estimates(f, z, theta, baseline=baseline)
 
 
@@ -107,7 +106,7 @@ def pathwise_grad(df: ArrayFn, theta: float, n: int, *, rng: np.random.Generator
     """Per-sample pathwise (reparameterization) estimates of d/dtheta E_{z~N(theta,1)}[f(z)]."""
     n, theta = checks.positive_int("n", n), checks.real("theta", theta)
     checks.is_callable("df", df)
-    return pathwise_estimates(df, _check_rng(rng).standard_normal(n), theta)
+    return pathwise_estimates(df, checks.rng("rng", rng).standard_normal(n), theta)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def estimator_stats(estimator: Callable[..., np.ndarray], Ns: Sequence[int], rep
     checks.is_callable("estimator", estimator)
     Ns_arr = _sizes("Ns", Ns)
     reps = checks.integer("reps", reps, low=2)
-    _check_rng(rng)
+    checks.rng("rng", rng)
     means, variances = np.empty(len(Ns_arr)), np.empty(len(Ns_arr))
     for i, N in enumerate(Ns_arr):
         per_chunk = max(1, _MAX_CHUNK // N)
@@ -310,7 +309,7 @@ def bernoulli_score_function_grad(f: ArrayFn, theta: float, n: int, *, rng: np.r
     n = checks.positive_int("n", n)
     checks.is_callable("f", f)
     baseline = checks.real("baseline", baseline)
-    z = (_check_rng(rng).random(n) < theta).astype(float)
+    z = (checks.rng("rng", rng).random(n) < theta).astype(float)
     return (_applied("f(z)", f, z) - baseline) * bernoulli_score(z, theta)
 
 
@@ -399,7 +398,7 @@ def pathwise_descent_variance(cfg: DescentConfig) -> np.ndarray:
 def plot_variance_vs_n(ax: Axes, Ns: ArrayLike, variances: Mapping[str, ArrayLike],
                        per_sample: Mapping[str, float] | None = None) -> Axes:
     """Log-log plot of measured variances against N, with exact Var/N lines if given."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     Ns = checks.array("Ns", Ns, ndim=1, low=1.0)
     curves = {label: checks.array(f"variances[{label!r}]", v, shape=Ns.shape, low=0.0)
               for label, v in _mapping("variances", variances).items()}
@@ -421,7 +420,7 @@ def plot_variance_vs_n(ax: Axes, Ns: ArrayLike, variances: Mapping[str, ArrayLik
 def plot_estimate_histograms(ax: Axes, estimates: Mapping[str, ArrayLike], true_grad: float, *,
                              bins: int = 50) -> Axes:
     """Overlaid histograms of gradient estimates on shared bins, with the true gradient marked."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     samples = {label: checks.array(f"estimates[{label!r}]", v, ndim=1)
                for label, v in _mapping("estimates", estimates).items()}
     true_grad = checks.real("true_grad", true_grad)
@@ -441,7 +440,7 @@ def plot_estimate_histograms(ax: Axes, estimates: Mapping[str, ArrayLike], true_
 def plot_trajectories(ax: Axes, thetas: ArrayLike, *, expected: ArrayLike | None = None,
                       n_show: int = 10, title: str | None = None) -> Axes:
     """Plot a few theta trajectories of shape (steps+1, chains), their mean and the expected path."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     thetas = checks.array("thetas", thetas, ndim=2)
     n_show = checks.positive_int("n_show", n_show)
     t = np.arange(len(thetas))

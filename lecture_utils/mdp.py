@@ -43,12 +43,6 @@ def _check_mdp(mdp: Any, *, dense: bool = False) -> None:
         raise checks.BadArgumentType(f"mdp must be {want}, got {checks.show(mdp)} ({type(mdp).__name__})")
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise checks.BadArgumentType(f"rng must be a numpy.random.Generator, got {checks.show(rng)}")
-    return rng
-
-
 def _check_common(R: ArrayLike, gamma: Any, terminal: ArrayLike, S: int,
                   A: int) -> tuple[np.ndarray, float, np.ndarray]:
     return (checks.array("R", R, shape=(S, A)), checks.unit_interval("gamma", gamma),
@@ -402,7 +396,7 @@ def mc_returns(mdp: TabularMDP, policy: ArrayLike, start_states: ArrayLike, *, r
     _check_mdp(mdp, dense=True)
     pi = _policy_matrix(policy, mdp.n_states, mdp.n_actions)
     s = checks.index_array("start_states", start_states, mdp.n_states, ndim=1).copy()
-    rng = _check_rng(rng)
+    rng = checks.rng("rng", rng)
     horizon = checks.positive_int("horizon", horizon)
     first = None
     if first_actions is not None:

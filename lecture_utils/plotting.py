@@ -12,7 +12,6 @@ from numpy.typing import ArrayLike
 
 from lecture_utils import checks
 from lecture_utils.mdp import ACTION_DELTAS
-from lecture_utils.sampling import _check_axes
 
 __all__ = ["STYLE", "image_grid", "plot_grid_trajectory", "plot_value_grid"]
 
@@ -50,7 +49,7 @@ def _limits(vmin: float | None, vmax: float | None) -> tuple[float | None, float
 def image_grid(ax: Axes, images: ArrayLike, *, ncols: int = 10, cmap: str = "gray_r",
                title: str | None = None, vmin: float = 0.0, vmax: float = 1.0) -> Axes:
     """Draw a batch of (N, H, W) images as one tiled grid on ``ax``."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     images = checks.array("images", images, ndim=3)
     ncols = checks.positive_int("ncols", ncols)
     cm = _cmap(cmap).with_extremes(bad="white")
@@ -81,12 +80,12 @@ def plot_value_grid(ax: Axes, V: ArrayLike, shape: tuple[int, int], *, policy: A
     ``policy`` is deterministic (S,) ints or stochastic (S, A) rows pi(a|s) (arrow length pi(a|s)), with
     actions in FrozenLake order (``mdp.ACTION_DELTAS``); terminal cells are grey.
     """
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     nrow, ncol = checks.shape2d("shape", shape)
     S, A = nrow * ncol, len(ACTION_DELTAS)
     V = checks.array("V", V, shape=(S,))
     pi = None if policy is None else _policy(policy, S, A)
-    term = np.zeros(S, bool) if terminal is None else _flags("terminal", terminal, S)
+    term = np.zeros(S, bool) if terminal is None else checks.bool_array("terminal", terminal, shape=(S,))
     texts = {} if labels is None else _labels(labels, S)
     try:
         format(0.0, fmt)
@@ -142,13 +141,6 @@ def _policy(policy: ArrayLike, S: int, A: int) -> np.ndarray:
     return pi
 
 
-def _flags(name: str, value: ArrayLike, n: int) -> np.ndarray:
-    """A boolean (n,) array; 0/1 numbers are not taken for flags."""
-    if np.asarray(value).dtype.kind != "b":
-        raise checks.BadArgumentType(f"{name} must be a boolean array, got {checks.show(value)}")
-    return checks.array(name, value, shape=(n,), dtype=bool)
-
-
 def _labels(labels: Any, n: int) -> dict[int, str]:
     """Cell labels: a mapping from state indices in [0, n) to strings."""
     if not isinstance(labels, Mapping):
@@ -164,7 +156,7 @@ def _labels(labels: Any, n: int) -> dict[int, str]:
 def plot_grid_trajectory(ax: Axes, states: ArrayLike, shape: tuple[int, int], *, color: str = "k",
                          offset: float = 0.0, label: str | None = None) -> Axes:
     """Draw a trajectory S_0, S_1, ... (row-major cell indices) as a path through cell centres."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     nrow, ncol = checks.shape2d("shape", shape)
     states = checks.index_array("states", states, nrow * ncol, ndim=1)
     offset = checks.real("offset", offset)

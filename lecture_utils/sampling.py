@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -48,20 +47,6 @@ def _check_points(x: ArrayLike, name: str = "x") -> np.ndarray:
         where = tuple(int(i) for i in np.argwhere(np.isnan(x))[0])
         raise checks.BadArgument(f"{name} must not be NaN, got nan at index {where}: {checks.show(x)}")
     return x
-
-
-def _check_rng(rng: Any) -> np.random.Generator:
-    """``rng`` if it is a numpy Generator (a seed or the legacy global state is not)."""
-    if not isinstance(rng, np.random.Generator):
-        raise checks.BadArgumentType(f"rng must be a numpy.random.Generator, got {checks.show(rng)}")
-    return rng
-
-
-def _check_axes(ax: Any) -> Axes:
-    """``ax`` if it is a Matplotlib Axes."""
-    if not isinstance(ax, Axes):
-        raise checks.BadArgumentType(f"ax must be a matplotlib Axes, got {checks.show(ax)}")
-    return ax
 
 
 def _cumulative(probs: np.ndarray) -> np.ndarray:
@@ -107,7 +92,7 @@ def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
 def sample_rows(probs: ArrayLike, *, rng: np.random.Generator) -> np.ndarray:
     """One Cat(probs[i]) sample per row of probs (..., K), by inverse CDF with uniforms from ``rng``."""
     probs = checks.prob_rows("probs", probs)
-    return categorical_from_cumulative(_cumulative(probs), _check_rng(rng).random(probs.shape[:-1]))
+    return categorical_from_cumulative(_cumulative(probs), checks.rng("rng", rng).random(probs.shape[:-1]))
 
 
 # ----------------------------------------------------------------------------- continuous samplers
@@ -115,7 +100,7 @@ def inverse_transform(inverse_cdf: ArrayFn, n: int, *, rng: np.random.Generator)
     """Draw n samples F^{-1}(u) with u ~ U[0, 1) from ``rng``."""
     checks.is_callable("inverse_cdf", inverse_cdf)
     n = checks.positive_int("n", n)
-    x = np.asarray(inverse_cdf(_check_rng(rng).random(n)))
+    x = np.asarray(inverse_cdf(checks.rng("rng", rng).random(n)))
     if x.shape != (n,):
         raise checks.BadArgument(f"inverse_cdf must map n uniforms to n samples, shape ({n},); "
                                  f"got shape {x.shape}")
@@ -307,7 +292,7 @@ def ks_pvalues(samples: ArrayLike, cdf: ArrayFn) -> np.ndarray:
 def plot_inverse_cdf_mapping(ax: Axes, x_grid: ArrayLike, cdf_values: ArrayLike, u: ArrayLike,
                              x: ArrayLike, *, color: str = "C3") -> Axes:
     """Draw a CDF and, for each u, the path u -> curve -> x = F^{-1}(u) with an arrow."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     x_grid = checks.array("x_grid", x_grid, ndim=1)
     cdf_values = checks.array("cdf_values", cdf_values, shape=x_grid.shape, low=0.0, high=1.0)
     u = np.atleast_1d(_check_u(u))
@@ -332,7 +317,7 @@ def plot_hist_vs_density(ax: Axes, samples: ArrayLike, x_grid: ArrayLike, densit
                          bins: int | ArrayLike = 60, label: str = "samples",
                          density_label: str = r"$p_X(x)$") -> Axes:
     """Histogram normalized by ALL samples (clipped heavy tails stay honest), with the density on top."""
-    ax = _check_axes(ax)
+    ax = checks.axes("ax", ax)
     samples = checks.array("samples", samples, ndim=1)
     x_grid = checks.array("x_grid", x_grid, ndim=1)
     density = checks.array("density", density, shape=x_grid.shape, low=0.0)

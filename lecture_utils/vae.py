@@ -77,7 +77,7 @@ class VAE(nn.Module):
     def __init__(self, config: VAEConfig | None = None, *, generator: torch.Generator) -> None:
         super().__init__()
         self.config = config = _config(config)
-        _generator("generator", generator)
+        checks.torch_generator("generator", generator)
         h = [config.hidden] * config.n_hidden
         shape = (config.prior_components, config.z_dim)
         # Draw order (prior means, encoder, decoder) and registration order (encoder, decoder, prior) are
@@ -114,7 +114,7 @@ class VAE(nn.Module):
     def sample_prior(self, n: int, *, generator: torch.Generator) -> Tensor:
         """n latents z ~ p_theta(z), shape (n, z_dim), on the model's device."""
         n = checks.integer("n", n, low=1, high=_MAX_PRIOR_DRAWS)
-        _generator("generator", generator)
+        checks.torch_generator("generator", generator)
         device = _device_of(self)
         eps = _randn((n, self.z_dim), generator, device)
         if self.config.prior == "standard":
@@ -137,13 +137,6 @@ def _config(config: Any) -> VAEConfig:
     if not isinstance(config, VAEConfig):
         raise checks.BadArgumentType(f"config must be a VAEConfig or None, got {checks.show(config)}")
     return config
-
-
-def _generator(name: str, value: Any) -> torch.Generator:
-    if not isinstance(value, torch.Generator):
-        raise checks.BadArgumentType(f"{name} must be a torch.Generator, got {checks.show(value)} "
-                                     f"({type(value).__name__})")
-    return value
 
 
 def _model(model: Any) -> VAE:
@@ -266,7 +259,7 @@ def elbo(model: VAE, x: Images, *, generator: torch.Generator, n_samples: int = 
     model = _model(model)
     n_samples = checks.integer("n_samples", n_samples, low=1, high=MAX_SAMPLES)
     x = _binary_images("x", x, model.config.x_dim).to(_device_of(model))
-    rec, kl = _elbo_terms(model, x, n_samples, _generator("generator", generator))
+    rec, kl = _elbo_terms(model, x, n_samples, checks.torch_generator("generator", generator))
     return rec - kl
 
 
@@ -277,7 +270,7 @@ def iw_log_likelihood(model: VAE, x: Images, k: int, *, generator: torch.Generat
     model = _model(model)
     k = checks.integer("k", k, low=1, high=MAX_SAMPLES)
     proposal = checks.choice("proposal", proposal, ("encoder", "prior"))
-    _generator("generator", generator)
+    checks.torch_generator("generator", generator)
     x = _binary_images("x", x, model.config.x_dim).to(_device_of(model))
     chunk = max(1, _IW_BATCH // k)  # images per chunk, so that K * chunk latents fit comfortably
     out = [torch.logsumexp(_log_weights(model, xb, k, generator, proposal), dim=0) - math.log(k)
@@ -324,7 +317,7 @@ def train_vae(x_train: Images, config: VAEConfig | None = None, *, generator: to
     image with KL weight 1, and the wall time ``wall_s``.
     """
     config = _config(config)
-    _generator("generator", generator)
+    checks.torch_generator("generator", generator)
     dev = _device(device)
     x_tr = _binary_images("x_train", x_train, config.x_dim).to(dev)
     x_te = None if x_test is None else _binary_images("x_test", x_test, config.x_dim).to(dev)
@@ -384,7 +377,7 @@ def encoder_gradient_samples(model: VAE, x: Images, n_samples: int, *,
     n_params = sum(p.numel() for p in model.encoder.parameters())
     n_samples = checks.integer("n_samples", n_samples, low=1, high=max(1, _MAX_GRAD_ENTRIES // n_params))
     estimator = checks.choice("estimator", estimator, ("score", "pathwise"))
-    _generator("generator", generator)
+    checks.torch_generator("generator", generator)
     x = _binary_images("x", x, model.config.x_dim).to(_device_of(model))
     from torch.func import functional_call, grad, vmap
 
