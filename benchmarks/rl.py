@@ -3,7 +3,7 @@
 Usage: python benchmarks/rl.py [--seeds 0 1 2] [--runs 50] [--estimator reinforce|actor_critic]
 
 Per seed: training wall time, updates, environment steps, and the mean return of the greedy policy over
-100 fresh evaluation episodes (target >= 475, each seed within 30 s on a 2-core CPU). Then both tabular
+100 fresh evaluation episodes (target >= 475, each seed within 10 s on a 2-core CPU). Then both tabular
 methods' average online reward per episode over the final 100 of 500 episodes, averaged over the runs.
 The last line is one JSON object with all results.
 """
