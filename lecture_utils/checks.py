@@ -18,10 +18,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
-    "array", "axes", "BadArgument", "BadArgumentType", "bool_array", "choice", "DivergedError",
-    "finite_iterate", "index", "index_array", "integer", "is_callable", "nonnegative", "nonnegative_int",
-    "positive", "positive_int", "prob_rows", "prob_vector", "real", "rng", "shape2d", "torch_generator",
-    "unit_interval",
+    "array", "axes", "BadArgument", "BadArgumentType", "bool_array", "choice", "device", "DivergedError",
+    "finite_iterate", "index", "index_array", "instance", "integer", "is_callable", "nonnegative",
+    "nonnegative_int", "positive", "positive_int", "prob_rows", "prob_vector", "real", "rng", "shape2d",
+    "torch_generator", "unit_interval",
 ]
 
 T = TypeVar("T")
@@ -160,6 +160,29 @@ def axes(name: str, value: Any) -> Any:
     if not isinstance(value, Axes):
         raise BadArgumentType(f"{name} must be a matplotlib Axes, got {show(value)}")
     return value
+
+
+def instance(name: str, value: Any, cls: type[T] | tuple[type, ...]) -> T:
+    """``value`` if it is an instance of ``cls`` (a config, a model, a module)."""
+    if not isinstance(value, cls):
+        want = " or ".join(k.__name__ for k in (cls if isinstance(cls, tuple) else (cls,)))
+        raise BadArgumentType(f"{name} must be a {want}, got {show(value)} ({type(value).__name__})")
+    return value  # type: ignore[return-value]
+
+
+def device(name: str, value: Any) -> Any:
+    """``value`` as a ``torch.device`` that exists here ("cpu", "cuda", "cuda:0" or a torch.device)."""
+    import torch
+
+    if not isinstance(value, str | torch.device):
+        raise BadArgumentType(f"{name} must be a str or torch.device, got {show(value)}")
+    try:
+        dev = torch.device(value)
+    except RuntimeError as err:
+        raise BadArgument(f"{name} must name a torch device, got {show(value)}") from err
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise BadArgument(f"{name} is {show(value)}, but CUDA is not available here")
+    return dev
 
 
 # ------------------------------------------------------------------------------------------- arrays

@@ -19,30 +19,12 @@ from numpy.typing import ArrayLike
 from torch import nn
 
 from lecture_utils import checks, training
-from lecture_utils.rl import _check_rng
 from lecture_utils.sampling import categorical_from_cumulative
 
 __all__ = [
     "Batch", "ReinforceConfig", "advantages", "collect_episodes", "evaluate_policy", "per_episode_gradients",
     "reward_to_go", "surrogate_loss", "time_baseline", "train_reinforce",
 ]
-
-
-def _check_module(name: str, value: Any) -> nn.Module:
-    """``value`` if it is a torch module (a policy or a critic)."""
-    if not isinstance(value, nn.Module):
-        raise checks.BadArgumentType(f"{name} must be a torch.nn.Module, got {checks.show(value)}")
-    return value
-
-
-def _check_device(device: Any) -> torch.device:
-    """``device`` as a torch.device ("cpu", "cuda", "cuda:0", ... or a torch.device)."""
-    if not isinstance(device, str | torch.device):
-        raise checks.BadArgumentType(f"device must be a str or torch.device, got {checks.show(device)}")
-    try:
-        return torch.device(device)
-    except RuntimeError as err:
-        raise checks.BadArgument(f"device must name a torch device, got {checks.show(device)}") from err
 
 
 def _check_env_id(env_id: Any) -> str:
@@ -154,16 +136,16 @@ def collect_episodes(envs: Any, policy: nn.Module, *, seed: int, rng: np.random.
     if mode != AutoresetMode.NEXT_STEP:
         raise checks.BadArgument(f"envs must autoreset on the next step (AutoresetMode.NEXT_STEP), "
                                  f"got {mode}")
-    _check_module("policy", policy)
+    checks.instance("policy", policy, nn.Module)
     if not all(bool(torch.isfinite(p).all()) for p in policy.parameters()):
         raise checks.BadArgument("policy has non-finite parameters (a too-large learning rate?)")
     seed = checks.nonnegative_int("seed", seed)
     if not isinstance(greedy, bool):
         raise checks.BadArgumentType(f"greedy must be a bool, got {checks.show(greedy)}")
     if not greedy:
-        _check_rng(rng, "rng (needed to sample actions unless greedy=True)")
+        checks.rng("rng (needed to sample actions unless greedy=True)", rng)
     max_steps = checks.positive_int("max_steps", max_steps)
-    probs_of = _probs_fn(policy, _check_device(device))
+    probs_of = _probs_fn(policy, checks.device("device", device))
     obs, _ = envs.reset(seed=seed)
     n = obs.shape[0]
     alive = np.ones(n, dtype=bool)
@@ -234,9 +216,9 @@ def _log_probs(policy: nn.Module, batch: Batch, device: str | torch.device = "cp
 def surrogate_loss(policy: nn.Module, batch: Batch, weights: ArrayLike,
                    device: str | torch.device = "cpu") -> torch.Tensor:
     """-(1/N) sum_n sum_t w_t log pi(a_t|s_t): its gradient is minus the score-function estimate."""
-    _check_module("policy", policy)
+    checks.instance("policy", policy, nn.Module)
     w = _check_weights(weights, _check_batch(batch))
-    device = _check_device(device)
+    device = checks.device("device", device)
     w_t = torch.as_tensor(w * batch.mask, dtype=torch.float32, device=device)
     return -(_log_probs(policy, batch, device) * w_t).sum() / batch.obs.shape[1]
 
@@ -245,7 +227,7 @@ def per_episode_gradients(policy: nn.Module, batch: Batch, weights: ArrayLike) -
     """Score-function estimates sum_t w_t grad log pi(a_t|s_t), one per episode, (N, n_params)."""
     from torch.func import functional_call, grad, vmap
 
-    _check_module("policy", policy)
+    checks.instance("policy", policy, nn.Module)
     w = _check_weights(weights, _check_batch(batch))
     params = {k: v.detach().cpu() for k, v in policy.named_parameters()}
     t_idx, n_idx = np.nonzero(batch.mask)  # the M real steps, in (t, n) order
@@ -299,12 +281,6 @@ class ReinforceConfig:
         checks.real("target_return", self.target_return)
 
 
-def _check_config(config: Any) -> ReinforceConfig:
-    if not isinstance(config, ReinforceConfig):
-        raise checks.BadArgumentType(f"config must be a ReinforceConfig, got {checks.show(config)}")
-    return config
-
-
 def _make_vec_env(env_id: str, n_envs: int) -> Any:
     """Gymnasium's own batched env where it has one (CartPole-v1: numpy arrays), else a SyncVectorEnv."""
     import gymnasium as gym
@@ -321,7 +297,7 @@ def advantages(batch: Batch, values: ArrayLike, final_values: ArrayLike,
     observation, used where a time limit cut the episode (``batch.truncated``).
     """
     _check_batch(batch)
-    _check_config(config)
+    checks.instance("config", config, ReinforceConfig)
     values = checks.array("values", values, shape=batch.mask.shape)
     final_values = checks.array("final_values", final_values, shape=batch.truncated.shape)
     G = _discounted_cumsum(batch.rewards, batch.mask, config.gamma)
@@ -351,9 +327,9 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
 
     The History has one entry per update: ``mean_return`` (of the batch's episodes) and ``env_steps``.
     """
-    _check_config(config)
+    checks.instance("config", config, ReinforceConfig)
     seed = checks.nonnegative_int("seed", seed)
-    device = _check_device(device)
+    device = checks.device("device", device)
     if not isinstance(progress, bool):
         raise checks.BadArgumentType(f"progress must be a bool, got {checks.show(progress)}")
     envs = _make_vec_env(config.env_id, config.n_envs)
@@ -424,7 +400,7 @@ def _greedy_reaches_target(policy: nn.Module, config: ReinforceConfig, *, seed: 
 def evaluate_policy(policy: nn.Module, *, n_episodes: int = 100, seed: int, env_id: str = "CartPole-v1",
                     device: str | torch.device = "cpu") -> np.ndarray:
     """Returns (n_episodes,) of the greedy policy argmax_a pi(a|s) on fresh, seeded episodes."""
-    _check_module("policy", policy)
+    checks.instance("policy", policy, nn.Module)
     n_episodes = checks.positive_int("n_episodes", n_episodes)
     seed = checks.nonnegative_int("seed", seed)
     envs = _make_vec_env(_check_env_id(env_id), n_episodes)

@@ -25,20 +25,6 @@ __all__ = [
 ]
 
 
-def _check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
-    """``rng`` if it is a numpy Generator (a seed or a RandomState would hide where draws come from)."""
-    if not isinstance(rng, np.random.Generator):
-        raise checks.BadArgumentType(f"{name} must be a np.random.Generator, got {checks.show(rng)} "
-                                     f"({type(rng).__name__})")
-    return rng
-
-
-def _check_config(name: str, config: Any, cls: type) -> None:
-    """``config`` must be a ``cls`` (whose ``__post_init__`` checked its fields)."""
-    if not isinstance(config, cls):
-        raise checks.BadArgumentType(f"{name} must be a {cls.__name__}, got {checks.show(config)}")
-
-
 def _check_q(Q: ArrayLike) -> np.ndarray:
     """Action values (..., A): finite (a NaN would always lose the argmax), at least one action."""
     Q = checks.array("Q", Q)
@@ -64,7 +50,7 @@ def _epsilon_greedy(Q: np.ndarray, epsilon: float, rng: np.random.Generator) -> 
 def epsilon_greedy(Q: ArrayLike, epsilon: float, *, rng: np.random.Generator) -> np.ndarray:
     """Actions (...,) drawn epsilon-greedily from action values ``Q`` (..., A)."""
     epsilon = checks.unit_interval("epsilon", epsilon)
-    return _epsilon_greedy(_check_q(Q), epsilon, _check_rng(rng))
+    return _epsilon_greedy(_check_q(Q), epsilon, checks.rng("rng", rng))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -97,8 +83,8 @@ def run_bandit_testbed(epsilon: float, config: BanditConfig = BanditConfig(), *,
                        rng: np.random.Generator) -> BanditResult:
     """Sample-average epsilon-greedy on ``n_runs`` random bandit problems at once."""
     epsilon = checks.unit_interval("epsilon", epsilon)
-    _check_config("config", config, BanditConfig)
-    _check_rng(rng)
+    checks.instance("config", config, BanditConfig)
+    checks.rng("rng", rng)
     R, k, T = config.n_runs, config.n_arms, config.n_steps
     q_star = rng.standard_normal((R, k))  # drawn first, so every epsilon with the same seed shares them
     best = q_star.argmax(axis=1)
@@ -130,7 +116,7 @@ def random_walk_prediction(method: Literal["mc", "td"], alpha: float, *, n_runs:
     alpha = checks.positive("alpha", alpha)
     n_runs = checks.positive_int("n_runs", n_runs)
     n_episodes = checks.positive_int("n_episodes", n_episodes)
-    _check_rng(rng)
+    checks.rng("rng", rng)
     # States 0 and 6 are terminal (reward +1 only when entering 6); 1..5 are A..E; gamma = 1.
     V = np.full((n_runs, 7), 0.5)
     V[:, [0, 6]] = 0.0
@@ -213,7 +199,7 @@ class TransitionTable:
         a = checks.index_array("a", a, self.n_actions)
         if s.shape != a.shape:
             raise checks.BadArgument(f"s and a must have the same shape, got s {s.shape} and a {a.shape}")
-        return self._step(s, a, _check_rng(rng).random(s.shape))
+        return self._step(s, a, checks.rng("rng", rng).random(s.shape))
 
 
 def table_from_env(env: Any) -> TransitionTable:
@@ -270,8 +256,8 @@ def td_control(env: Any, method: Literal["sarsa", "q_learning"], config: TDConfi
                rng: np.random.Generator) -> TDResult:
     """Run Sarsa or Q-learning with epsilon-greedy behaviour for ``n_runs`` independent runs at once."""
     method = checks.choice("method", method, ("sarsa", "q_learning"))
-    _check_config("config", config, TDConfig)
-    _check_rng(rng)
+    checks.instance("config", config, TDConfig)
+    checks.rng("rng", rng)
     table = table_from_env(env)
     R, E = config.n_runs, config.n_episodes
     alpha, eps, gamma = float(config.alpha), float(config.epsilon), float(config.gamma)

@@ -139,13 +139,6 @@ def _config(config: Any) -> VAEConfig:
     return config
 
 
-def _model(model: Any) -> VAE:
-    if not isinstance(model, VAE):
-        raise checks.BadArgumentType(f"model must be a VAE, got {checks.show(model)} "
-                                     f"({type(model).__name__})")
-    return model
-
-
 def _last_dim(name: str, value: Any, size: int) -> None:
     """Shape-only check of a tensor fed to the networks (no data is read, so no device sync)."""
     if not isinstance(value, Tensor) or not value.is_floating_point():
@@ -256,7 +249,7 @@ def _elbo_terms(model: VAE, x: Tensor, n_samples: int, generator: torch.Generato
 
 def elbo(model: VAE, x: Images, *, generator: torch.Generator, n_samples: int = 1) -> Tensor:
     """Per-image ELBO (nats), reconstruction term averaged over ``n_samples`` draws of z ~ q_phi(z|x)."""
-    model = _model(model)
+    model = checks.instance("model", model, VAE)
     n_samples = checks.integer("n_samples", n_samples, low=1, high=MAX_SAMPLES)
     x = _binary_images("x", x, model.config.x_dim).to(_device_of(model))
     rec, kl = _elbo_terms(model, x, n_samples, checks.torch_generator("generator", generator))
@@ -267,7 +260,7 @@ def elbo(model: VAE, x: Images, *, generator: torch.Generator, n_samples: int = 
 def iw_log_likelihood(model: VAE, x: Images, k: int, *, generator: torch.Generator,
                       proposal: Literal["encoder", "prior"] = "encoder") -> Tensor:
     """Per-image importance-weighted bound log (1/K) sum_k p(x, z_k) / q(z_k|x), z_k ~ q (Burda et al.)."""
-    model = _model(model)
+    model = checks.instance("model", model, VAE)
     k = checks.integer("k", k, low=1, high=MAX_SAMPLES)
     proposal = checks.choice("proposal", proposal, ("encoder", "prior"))
     checks.torch_generator("generator", generator)
@@ -297,16 +290,6 @@ def kl_weight(epoch: int, warmup_epochs: int) -> float:
     return 1.0 if warmup_epochs == 0 else min(1.0, (epoch + 1) / warmup_epochs)
 
 
-def _device(device: Any) -> torch.device:
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise checks.BadArgument(f"device must name a torch device, got {checks.show(device)}") from err
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise checks.BadArgument(f"device is {checks.show(device)}, but CUDA is not available here")
-    return dev
-
-
 def train_vae(x_train: Images, config: VAEConfig | None = None, *, generator: torch.Generator,
               x_test: Images | None = None, device: str | torch.device = "cpu",
               progress: bool = False) -> tuple[VAE, training.History]:
@@ -318,7 +301,7 @@ def train_vae(x_train: Images, config: VAEConfig | None = None, *, generator: to
     """
     config = _config(config)
     checks.torch_generator("generator", generator)
-    dev = _device(device)
+    dev = checks.device("device", device)
     x_tr = _binary_images("x_train", x_train, config.x_dim).to(dev)
     x_te = None if x_test is None else _binary_images("x_test", x_test, config.x_dim).to(dev)
     model = VAE(config, generator=generator).to(dev)
@@ -373,7 +356,7 @@ def factorised_bernoulli_log_likelihood(x_train: Images, x_test: Images, *, alph
 def encoder_gradient_samples(model: VAE, x: Images, n_samples: int, *,
                              estimator: EncoderEstimator, generator: torch.Generator) -> Tensor:
     """Per-sample estimates (S, P) of grad_phi (1/B) sum_b E_q[log p(x_b|z)] over the encoder's P params."""
-    model = _model(model)
+    model = checks.instance("model", model, VAE)
     n_params = sum(p.numel() for p in model.encoder.parameters())
     n_samples = checks.integer("n_samples", n_samples, low=1, high=max(1, _MAX_GRAD_ENTRIES // n_params))
     estimator = checks.choice("estimator", estimator, ("score", "pathwise"))

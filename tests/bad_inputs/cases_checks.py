@@ -47,6 +47,9 @@ CASES = [
     Case("checks.rng", "legacy state", "rng", lambda: checks.rng("rng", np.random.RandomState(0))),
     Case("checks.torch_generator", "a seed", "generator", lambda: checks.torch_generator("generator", 0)),
     Case("checks.axes", "a figure", "ax", lambda: checks.axes("ax", object())),
+    Case("checks.instance", "wrong class", "config", lambda: checks.instance("config", {}, int)),
+    Case("checks.device", "a number", "device", lambda: checks.device("device", 0.5)),
+    Case("checks.device", "not a device", "device", lambda: checks.device("device", "gpu0")),
     Case("checks.finite_iterate", "diverged", "lr",
          lambda: checks.finite_iterate(np.array([1e60]), step_name="lr", step=1.5)),
 ]
