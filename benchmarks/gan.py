@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from lecture_utils import gan
+from lecture_utils import gan, gan_eval
 from lecture_utils.data import load_digits_split
 
 
@@ -66,19 +66,21 @@ def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     digits = load_digits_split(binarize=False)
     cfg = gan.digits_config()
     start = time.perf_counter()
-    state = gan.init_state(*gan.make_conv_models(cfg.latent_dim, 32, seed=seed, device=device), cfg)
+    nets = gan.make_conv_models(cfg.latent_dim, 32, generator=torch.Generator().manual_seed(seed),
+                                device=device)
+    state = gan.init_state(*nets, cfg)
     gan.train(state, gan.tensor_sampler(torch.as_tensor(digits.x_train, device=device)), cfg.steps,
               generator=torch.Generator().manual_seed(seed), device=device)
     wall = time.perf_counter() - start
     samples = gan.generate(state.G, 1000, cfg.latent_dim, generator=torch.Generator().manual_seed(seed + 1),
                            device=device).astype(np.float32)
     np.save(path, samples)
-    scorer = gan.fit_digit_scorer(digits.x_train, digits.y_train, seed=seed)
+    scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=seed)
     ref, held_out = digits.x_test[::2], digits.x_test[1::2]
     n = len(held_out)
-    scores = {"held-out real": gan.digit_quality(scorer, held_out, ref),
-              f"generated (first {n})": gan.digit_quality(scorer, samples[:n], ref),
-              "generated (all 1000)": gan.digit_quality(scorer, samples, ref)}
+    scores = {"held-out real": gan_eval.digit_quality(scorer, held_out, ref),
+              f"generated (first {n})": gan_eval.digit_quality(scorer, samples[:n], ref),
+              "generated (all 1000)": gan_eval.digit_quality(scorer, samples, ref)}
     print(f"\ndigits DCGAN: {cfg.steps} steps in {wall:.1f} s; scored by a classifier on the train split")
     print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'Frechet':>8}")
     for name, q in scores.items():
