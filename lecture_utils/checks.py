@@ -19,9 +19,9 @@ from numpy.typing import ArrayLike
 
 __all__ = [
     "array", "axes", "BadArgument", "BadArgumentType", "bool_array", "choice", "device", "DivergedError",
-    "finite_iterate", "index", "index_array", "instance", "integer", "is_callable", "nonnegative",
+    "finite_iterate", "flag", "index", "index_array", "instance", "integer", "is_callable", "nonnegative",
     "nonnegative_int", "positive", "positive_int", "prob_rows", "prob_vector", "real", "rng", "shape2d",
-    "torch_generator", "unit_interval",
+    "tensor", "torch_generator", "unit_interval",
 ]
 
 T = TypeVar("T")
@@ -110,6 +110,13 @@ def nonnegative(name: str, value: Any) -> float:
 def unit_interval(name: str, value: Any, *, low_open: bool = False, high_open: bool = False) -> float:
     """``value`` as a float in [0, 1] (or an open variant)."""
     return real(name, value, low=0.0, high=1.0, low_open=low_open, high_open=high_open)
+
+
+def flag(name: str, value: Any) -> bool:
+    """``value`` if it is True or False (1, 0 and "yes" are not)."""
+    if not isinstance(value, bool | np.bool_):
+        raise BadArgumentType(f"{name} must be True or False, got {show(value)}")
+    return bool(value)
 
 
 def choice(name: str, value: Any, options: Iterable[T]) -> T:
@@ -268,6 +275,21 @@ def index_array(name: str, value: Any, n: int, *, ndim: int | None = None, min_s
         where = tuple(int(i) for i in np.argwhere((arr < 0) | (arr >= n))[0])
         raise BadArgument(f"{name} must hold indices in [0, {n}), got {arr[where]} at index {where}")
     return arr
+
+
+def tensor(name: str, value: Any, *, min_dim: int = 1) -> Any:
+    """A non-empty, finite, floating-point torch tensor with at least ``min_dim`` dimensions."""
+    import torch
+
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise BadArgumentType(f"{name} must be a floating-point torch.Tensor, got {show(value)} "
+                              f"({type(value).__name__})")
+    if value.dim() < min_dim or value.numel() == 0:
+        raise BadArgument(f"{name} must be a non-empty tensor with at least {min_dim} dimension(s), "
+                          f"got shape {tuple(value.shape)}")
+    if not bool(torch.isfinite(value).all()):
+        raise BadArgument(f"{name} must be finite, got {show(value)}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------- iterates

@@ -38,26 +38,6 @@ HISTORY_SERIES = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")  # one 
 
 
 # ----------------------------------------------------------------------------- private argument checks
-def _flag(name: str, value: Any) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise checks.BadArgumentType(f"{name} must be True or False, got {checks.show(value)}")
-    return bool(value)
-
-
-def _tensor(name: str, value: Any, *, min_dim: int = 1) -> torch.Tensor:
-    """A non-empty, finite floating-point tensor with at least ``min_dim`` dimensions."""
-    if not isinstance(value, torch.Tensor):
-        raise checks.BadArgumentType(f"{name} must be a torch.Tensor, got {checks.show(value)}")
-    if not value.is_floating_point():
-        raise checks.BadArgumentType(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
-    if value.dim() < min_dim or value.numel() == 0:
-        raise checks.BadArgument(f"{name} must be a non-empty tensor with at least {min_dim} dimension(s), "
-                                 f"got shape {tuple(value.shape)}")
-    if not bool(torch.isfinite(value).all()):
-        raise checks.BadArgument(f"{name} must be finite, got {checks.show(value)}")
-    return value
-
-
 # ----------------------------------------------------------------------------- 2-D mixtures
 @dataclass(frozen=True)
 class Mixture:
@@ -164,24 +144,24 @@ def _gp(disc: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, center: f
 
 def d_loss_bce(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
     """-[E log D(x) + E log(1 - D(G(z)))]: the negated minimax objective the discriminator ascends."""
-    return _d_bce(_tensor("real_logits", real_logits), _tensor("fake_logits", fake_logits))
+    return _d_bce(checks.tensor("real_logits", real_logits), checks.tensor("fake_logits", fake_logits))
 
 
 def d_loss_lsgan(real_out: torch.Tensor, fake_out: torch.Tensor) -> torch.Tensor:
     """Least-squares discriminator loss: real outputs pushed to 1, fake ones to 0."""
-    return _d_lsgan(_tensor("real_out", real_out), _tensor("fake_out", fake_out))
+    return _d_lsgan(checks.tensor("real_out", real_out), checks.tensor("fake_out", fake_out))
 
 
 def g_loss(loss: Loss, fake_out: torch.Tensor) -> torch.Tensor:
     """The generator's loss of kind ``loss`` (minimised) on D's outputs (logits) for G's samples."""
-    return _G_LOSSES[checks.choice("loss", loss, LOSSES)](_tensor("fake_out", fake_out))
+    return _G_LOSSES[checks.choice("loss", loss, LOSSES)](checks.tensor("fake_out", fake_out))
 
 
 def gradient_penalty(disc: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, *,
                      center: float = 0.0) -> torch.Tensor:
     """E (||grad_x D(x)|| - center)^2: R1 with center 0 on real data, WGAN-GP with center 1 on mixes."""
     disc = checks.is_callable("disc", disc)
-    return _gp(disc, _tensor("x", x, min_dim=2), checks.nonnegative("center", center))
+    return _gp(disc, checks.tensor("x", x, min_dim=2), checks.nonnegative("center", center))
 
 
 # ----------------------------------------------------------------------------- networks
@@ -274,7 +254,7 @@ class GANConfig:
         self.betas = (b1, b2)
         self.r1_gamma = checks.nonnegative("r1_gamma", self.r1_gamma)
         self.gp_lambda = checks.nonnegative("gp_lambda", self.gp_lambda)
-        self.lr_decay = _flag("lr_decay", self.lr_decay)
+        self.lr_decay = checks.flag("lr_decay", self.lr_decay)
         self.lr_final_frac = checks.unit_interval("lr_final_frac", self.lr_final_frac)
 
 
@@ -421,7 +401,7 @@ def train(state: GANState, sample_real: Callable[[int, torch.Generator], torch.T
     generator = checks.torch_generator("generator", generator)
     checks.is_callable("sample_real", sample_real)
     n_steps, every = checks.nonnegative_int("n_steps", n_steps), checks.nonnegative_int("every", every)
-    progress = _flag("progress", progress)
+    progress = checks.flag("progress", progress)
     checks.device("device", device)
     if callback is not None:
         checks.is_callable("callback", callback)
@@ -450,7 +430,7 @@ def mixture_sampler(mixture: Mixture) -> Callable[[int, torch.Generator], torch.
 
 def tensor_sampler(data: torch.Tensor) -> Callable[[int, torch.Generator], torch.Tensor]:
     """A ``sample_real(n, generator)`` function drawing rows of ``data`` uniformly with replacement."""
-    data = _tensor("data", data, min_dim=2)
+    data = checks.tensor("data", data, min_dim=2)
     return lambda n, generator: data[torch.randint(data.shape[0], (n,), generator=generator)]
 
 
@@ -480,7 +460,7 @@ def generate(G: nn.Module, n: int, latent_dim: int, *, generator: torch.Generato
 def jacobian_norms(G: nn.Module, z: torch.Tensor) -> np.ndarray:
     """Frobenius norm of the generator's Jacobian dG/dz at each row of z, shape (n,)."""
     G = checks.instance("G", G, nn.Module)
-    z = _tensor("z", z, min_dim=2)
+    z = checks.tensor("z", z, min_dim=2)
     if z.dim() != 2:
         raise checks.BadArgument(f"z must have shape (n, latent_dim), got {tuple(z.shape)}")
     from torch.func import jacrev, vmap

@@ -148,18 +148,6 @@ def _last_dim(name: str, value: Any, size: int) -> None:
         raise checks.BadArgument(f"{name} must have shape (..., {size}), got {tuple(value.shape)}")
 
 
-def _float_tensor(name: str, value: Any) -> Tensor:
-    """A non-empty, finite, floating-point tensor with at least one axis (reads the data: public use only)."""
-    if not isinstance(value, Tensor) or not value.is_floating_point():
-        raise checks.BadArgumentType(f"{name} must be a floating-point torch.Tensor, "
-                                     f"got {checks.show(value)} ({type(value).__name__})")
-    if value.ndim < 1:
-        raise checks.BadArgument(f"{name} must have at least one axis (summed over), "
-                                 f"got {checks.show(value)}")
-    checks.array(name, value)  # non-empty and finite
-    return value
-
-
 def _check_binary(name: str, arr: np.ndarray) -> None:
     bad = (arr != 0) & (arr != 1)
     if bad.any():
@@ -211,7 +199,7 @@ def _log_bernoulli(x: Tensor, logits: Tensor) -> Tensor:
 
 def gaussian_kl(mu: Tensor, log_var: Tensor) -> Tensor:
     """Closed-form KL(N(mu, diag exp(log_var)) || N(0, I)), summed over the last axis."""
-    mu, log_var = _float_tensor("mu", mu), _float_tensor("log_var", log_var)
+    mu, log_var = checks.tensor("mu", mu), checks.tensor("log_var", log_var)
     if mu.shape != log_var.shape:
         raise checks.BadArgument(f"mu and log_var must have the same shape, got {tuple(mu.shape)} "
                                  f"and {tuple(log_var.shape)}")
@@ -220,14 +208,14 @@ def gaussian_kl(mu: Tensor, log_var: Tensor) -> Tensor:
 
 def log_normal(z: Tensor, mu: Tensor, log_var: Tensor) -> Tensor:
     """log N(z; mu, diag exp(log_var)), summed over the last axis (the three broadcast together)."""
-    z, mu, log_var = (_float_tensor(n, v) for n, v in (("z", z), ("mu", mu), ("log_var", log_var)))
+    z, mu, log_var = (checks.tensor(n, v) for n, v in (("z", z), ("mu", mu), ("log_var", log_var)))
     _broadcast("z, mu and log_var", z, mu, log_var)
     return _log_normal(z, mu, log_var)
 
 
 def log_bernoulli(x: Tensor, logits: Tensor) -> Tensor:
     """log p(x|z) for Bernoulli logits, summed over pixels (last axis); broadcasts x against logits."""
-    x, logits = _float_tensor("x", x), _float_tensor("logits", logits)
+    x, logits = checks.tensor("x", x), checks.tensor("logits", logits)
     _check_binary("x", checks.array("x", x))
     if _broadcast("x and logits", x, logits) != tuple(logits.shape):
         raise checks.BadArgument(f"x must broadcast to the shape of logits {tuple(logits.shape)}, "

@@ -50,6 +50,9 @@ CASES = [
     Case("checks.instance", "wrong class", "config", lambda: checks.instance("config", {}, int)),
     Case("checks.device", "a number", "device", lambda: checks.device("device", 0.5)),
     Case("checks.device", "not a device", "device", lambda: checks.device("device", "gpu0")),
+    Case("checks.flag", "an int", "progress", lambda: checks.flag("progress", 1)),
+    Case("checks.tensor", "an array", "x", lambda: checks.tensor("x", np.zeros(3))),
+    Case("checks.tensor", "nan", "x", lambda: checks.tensor("x", __import__("torch").tensor([float("nan")]))),
     Case("checks.finite_iterate", "diverged", "lr",
          lambda: checks.finite_iterate(np.array([1e60]), step_name="lr", step=1.5)),
 ]
