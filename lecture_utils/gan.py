@@ -568,9 +568,8 @@ def make_conv_models(latent_dim: int = 16, width: int = 32, *, generator: torch.
                      device: str = "cpu") -> tuple[nn.Module, nn.Module]:
     """DCGAN-style G and D for 8x8 images, initialised from ``generator``: G first, then D."""
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
-    G, D = ConvGenerator(latent_dim, width), ConvDiscriminator(width)
-    training.init_default_(G, generator)
-    training.init_default_(D, generator)
+    G = training.build(lambda: ConvGenerator(latent_dim, width), generator=generator)
+    D = training.build(lambda: ConvDiscriminator(width), generator=generator)
     return G.to(dev), D.to(dev)
 
 

@@ -22,7 +22,7 @@ from torch import nn
 
 from lecture_utils import checks
 
-__all__ = ["ACTIVATIONS", "History", "finish_bar", "init_default_", "mlp", "progress_bar"]
+__all__ = ["ACTIVATIONS", "History", "build", "finish_bar", "init_default_", "mlp", "progress_bar"]
 
 Activation = Literal["tanh", "relu", "elu", "silu", "leaky_relu"]
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -30,6 +30,7 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "leaky_relu": lambda: nn.LeakyReLU(0.2),  # the slope DCGAN uses in its discriminator
 }
 _INITIALISED = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)
+_RESET = (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)  # deterministic reset_parameters()
 
 
 def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
@@ -50,6 +51,27 @@ def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
     return module
 
 
+def build(factory: Callable[[], nn.Module], *, generator: torch.Generator) -> nn.Module:
+    """``factory()`` constructed without touching torch's global RNG, then initialised from ``generator``.
+
+    The module is built on the ``meta`` device (PyTorch's own initialisation draws nothing there), moved to
+    the CPU and re-drawn by :func:`init_default_`; normalisation layers get their deterministic reset.
+    """
+    checks.is_callable("factory", factory)
+    checks.torch_generator("generator", generator)
+    with torch.device("meta"):
+        module = factory()
+    checks.instance("factory()", module, nn.Module)
+    module = module.to_empty(device="cpu")
+    for m in module.modules():
+        own = [*m.parameters(recurse=False), *m.buffers(recurse=False)]
+        if isinstance(m, _RESET):
+            m.reset_parameters()
+        elif own and not isinstance(m, _INITIALISED):
+            raise checks.BadArgument(f"factory() holds a {type(m).__name__}, which build cannot initialise")
+    return init_default_(module, generator)
+
+
 def mlp(sizes: Sequence[int], *, generator: torch.Generator,
         activation: Activation = "tanh") -> nn.Sequential:
     """Linear layers of the given widths with ``activation`` between them, initialised from ``generator``."""
@@ -57,12 +79,16 @@ def mlp(sizes: Sequence[int], *, generator: torch.Generator,
         raise checks.BadArgument(f"sizes must list at least two layer widths, got {checks.show(sizes)}")
     widths = [checks.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     act = ACTIVATIONS[checks.choice("activation", activation, ACTIVATIONS)]
-    layers: list[nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
-        layers.append(nn.Linear(n_in, n_out))
-        if i < len(widths) - 2:
-            layers.append(act())
-    return init_default_(nn.Sequential(*layers), generator)  # type: ignore[return-value]
+
+    def layers() -> nn.Sequential:
+        out: list[nn.Module] = []
+        for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+            out.append(nn.Linear(n_in, n_out))
+            if i < len(widths) - 2:
+                out.append(act())
+        return nn.Sequential(*out)
+
+    return build(layers, generator=generator)  # type: ignore[return-value]
 
 
 def progress_bar(total: int, *, desc: str, enabled: bool = True) -> Any:

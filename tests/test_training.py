@@ -26,6 +26,23 @@ def test_init_default_matches_pytorchs_own_initialisation_bit_for_bit() -> None:
         assert torch.equal(a, b), name
 
 
+def test_build_leaves_the_global_rng_alone_and_matches_eager_construction() -> None:
+    def factory() -> nn.Module:
+        return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Conv2d(1, 2, 3))
+
+    state = torch.random.get_rng_state()
+    built = training.build(factory, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(state, torch.random.get_rng_state())
+    eager = training.init_default_(factory(), torch.Generator().manual_seed(5))
+    for (name, a), (_, b) in zip(built.state_dict().items(), eager.state_dict().items(), strict=True):
+        assert torch.equal(a, b), name
+
+
+def test_build_refuses_a_layer_it_cannot_initialise() -> None:
+    with pytest.raises(ValueError, match="Embedding"):
+        training.build(lambda: nn.Embedding(3, 2), generator=torch.Generator())
+
+
 def test_mlp_is_reproducible_and_seed_dependent() -> None:
     a = training.mlp([4, 8, 2], generator=torch.Generator().manual_seed(0))
     b = training.mlp([4, 8, 2], generator=torch.Generator().manual_seed(0))
