@@ -32,8 +32,7 @@ class DigitsSplit:
 def load_digits_split(*, binarize: bool = True, threshold: float = 8.0,
                       test_size: float = 0.2, random_state: int = 0) -> DigitsSplit:
     """Load scikit-learn's 8x8 digits (pixels 0..16), binarized at ``threshold`` or scaled to [0, 1]."""
-    if not isinstance(binarize, bool):
-        raise checks.BadArgumentType(f"binarize must be True or False, got {checks.show(binarize)}")
+    binarize = checks.flag("binarize", binarize)
     threshold = checks.real("threshold", threshold, low=0.0, high=16.0)
     test_size = checks.unit_interval("test_size", test_size, low_open=True, high_open=True)
     random_state = checks.nonnegative_int("random_state", random_state)

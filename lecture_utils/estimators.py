@@ -56,18 +56,6 @@ def _sizes(name: str, values: Any) -> np.ndarray:
     return np.array([checks.positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)], dtype=np.int64)
 
 
-def _config(cfg: Any) -> DescentConfig:
-    if not isinstance(cfg, DescentConfig):
-        raise checks.BadArgumentType(f"cfg must be a DescentConfig, got {checks.show(cfg)}")
-    return cfg
-
-
-def _stats(stats: Any) -> EstimatorStats:
-    if not isinstance(stats, EstimatorStats):
-        raise checks.BadArgumentType(f"stats must be an EstimatorStats, got {checks.show(stats)}")
-    return stats
-
-
 def _mapping(name: str, value: Any) -> Mapping[str, Any]:
     if not isinstance(value, Mapping) or not value:
         raise checks.BadArgumentType(f"{name} must be a non-empty mapping label -> values, "
@@ -238,7 +226,7 @@ def sample_variance_bounds(sigma2: float, mu4: float, reps: int, *, alpha: float
 def variance_bounds(stats: EstimatorStats, sigma2: float, mu4: float, *,
                     alpha: float = 1e-4) -> tuple[np.ndarray, np.ndarray]:
     """Acceptance intervals for each N's measured variance, given the per-sample variance and 4th moment."""
-    stats = _stats(stats)
+    stats = checks.instance("stats", stats, EstimatorStats)
     sigma2, mu4 = _moments(sigma2, mu4, positive=True)
     bounds = [sample_variance_bounds(*mean_moments(sigma2, mu4, int(N)), stats.reps, alpha=alpha,
                                      ddof=stats.ddof) for N in stats.Ns]
@@ -248,7 +236,7 @@ def variance_bounds(stats: EstimatorStats, sigma2: float, mu4: float, *,
 
 def pooled_per_sample_variance(stats: EstimatorStats, sigma2: float, mu4: float) -> tuple[float, float]:
     """Average of N * (unbiased variance) over all N, an estimate of the per-sample variance, and its SE."""
-    stats = _stats(stats)
+    stats = checks.instance("stats", stats, EstimatorStats)
     sigma2, mu4 = _moments(sigma2, mu4)
     R = stats.reps
     factor = (R - 1) / (R - stats.ddof)
@@ -350,10 +338,9 @@ class DescentConfig:
 def gradient_descent(cfg: DescentConfig, *, estimator: Estimator, generator: torch.Generator,
                      device: str | torch.device = "cpu") -> np.ndarray:
     """SGD on theta for E_{z~N(theta,1)}[z^2] with autograd estimators; returns thetas (steps+1, chains)."""
-    cfg = _config(cfg)
+    cfg = checks.instance("cfg", cfg, DescentConfig)
     estimator = checks.choice("estimator", estimator, ESTIMATORS)
-    if not isinstance(generator, torch.Generator):
-        raise checks.BadArgumentType(f"generator must be a torch.Generator, got {checks.show(generator)}")
+    checks.torch_generator("generator", generator)
     theta = torch.full((cfg.chains,), float(cfg.theta0), dtype=torch.float64, device=device,
                        requires_grad=True)
     history = [theta.detach().clone()]
@@ -378,13 +365,13 @@ def gradient_descent(cfg: DescentConfig, *, estimator: Estimator, generator: tor
 
 def expected_descent_path(cfg: DescentConfig) -> np.ndarray:
     """E[theta_t] = (1 - 2 lr)^t theta0 for f(z) = z^2 with either unbiased estimator."""
-    cfg = _config(cfg)
+    cfg = checks.instance("cfg", cfg, DescentConfig)
     return cfg.theta0 * (1 - 2 * cfg.lr) ** np.arange(cfg.steps + 1)
 
 
 def pathwise_descent_variance(cfg: DescentConfig) -> np.ndarray:
     """Exact Var[theta_t] of pathwise SGD on f(z) = z^2: (lr / (n (1 - lr))) (1 - (1 - 2 lr)^(2t))."""
-    cfg = _config(cfg)
+    cfg = checks.instance("cfg", cfg, DescentConfig)
     t = np.arange(cfg.steps + 1)
     if cfg.lr == 1:  # (1 - 2 lr)^2 = 1: Var[theta_t] = sum of t steps' noise 4 lr^2 / n
         return 4 * t / cfg.n

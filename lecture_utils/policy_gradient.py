@@ -38,12 +38,6 @@ def _check_env_id(env_id: Any) -> str:
     return env_id
 
 
-def _check_batch(batch: Any) -> Batch:
-    if not isinstance(batch, Batch):
-        raise checks.BadArgumentType(f"batch must be a Batch, got {checks.show(batch)}")
-    return batch
-
-
 def _check_weights(weights: ArrayLike, batch: Batch, name: str = "weights") -> np.ndarray:
     """Per-step weights of shape (T, N), finite."""
     return checks.array(name, weights, shape=batch.mask.shape, min_size=0)
@@ -140,8 +134,7 @@ def collect_episodes(envs: Any, policy: nn.Module, *, seed: int, rng: np.random.
     if not all(bool(torch.isfinite(p).all()) for p in policy.parameters()):
         raise checks.BadArgument("policy has non-finite parameters (a too-large learning rate?)")
     seed = checks.nonnegative_int("seed", seed)
-    if not isinstance(greedy, bool):
-        raise checks.BadArgumentType(f"greedy must be a bool, got {checks.show(greedy)}")
+    checks.flag("greedy", greedy)
     if not greedy:
         checks.rng("rng (needed to sample actions unless greedy=True)", rng)
     max_steps = checks.positive_int("max_steps", max_steps)
@@ -196,7 +189,7 @@ def reward_to_go(rewards: ArrayLike, mask: ArrayLike, gamma: float) -> np.ndarra
 
 def time_baseline(batch: Batch, gamma: float, horizon: int) -> np.ndarray:
     """b_t = mean reward-to-go at step t over the episodes of ``batch`` still running at t, (horizon,)."""
-    _check_batch(batch)
+    checks.instance("batch", batch, Batch)
     horizon = checks.positive_int("horizon", horizon)
     G = _discounted_cumsum(batch.rewards, batch.mask, checks.unit_interval("gamma", gamma))
     T = min(horizon, G.shape[0])
@@ -217,7 +210,7 @@ def surrogate_loss(policy: nn.Module, batch: Batch, weights: ArrayLike,
                    device: str | torch.device = "cpu") -> torch.Tensor:
     """-(1/N) sum_n sum_t w_t log pi(a_t|s_t): its gradient is minus the score-function estimate."""
     checks.instance("policy", policy, nn.Module)
-    w = _check_weights(weights, _check_batch(batch))
+    w = _check_weights(weights, checks.instance("batch", batch, Batch))
     device = checks.device("device", device)
     w_t = torch.as_tensor(w * batch.mask, dtype=torch.float32, device=device)
     return -(_log_probs(policy, batch, device) * w_t).sum() / batch.obs.shape[1]
@@ -228,7 +221,7 @@ def per_episode_gradients(policy: nn.Module, batch: Batch, weights: ArrayLike) -
     from torch.func import functional_call, grad, vmap
 
     checks.instance("policy", policy, nn.Module)
-    w = _check_weights(weights, _check_batch(batch))
+    w = _check_weights(weights, checks.instance("batch", batch, Batch))
     params = {k: v.detach().cpu() for k, v in policy.named_parameters()}
     t_idx, n_idx = np.nonzero(batch.mask)  # the M real steps, in (t, n) order
 
@@ -296,7 +289,7 @@ def advantages(batch: Batch, values: ArrayLike, final_values: ArrayLike,
     ``values`` (T, N) are the critic's V(s_t), ``final_values`` (N,) its V(s_T) at each episode's final
     observation, used where a time limit cut the episode (``batch.truncated``).
     """
-    _check_batch(batch)
+    checks.instance("batch", batch, Batch)
     checks.instance("config", config, ReinforceConfig)
     values = checks.array("values", values, shape=batch.mask.shape)
     final_values = checks.array("final_values", final_values, shape=batch.truncated.shape)
@@ -330,8 +323,7 @@ def train_reinforce(config: ReinforceConfig = ReinforceConfig(), *, seed: int,
     checks.instance("config", config, ReinforceConfig)
     seed = checks.nonnegative_int("seed", seed)
     device = checks.device("device", device)
-    if not isinstance(progress, bool):
-        raise checks.BadArgumentType(f"progress must be a bool, got {checks.show(progress)}")
+    checks.flag("progress", progress)
     envs = _make_vec_env(config.env_id, config.n_envs)
     bar = training.progress_bar(config.max_updates, desc=config.estimator.replace("_", "-"), enabled=progress)
     try:

@@ -324,8 +324,7 @@ def greedy_rollout(env: Any, Q: ArrayLike, *, max_steps: int = 100) -> tuple[lis
 
 def plot_cliff_paths(ax: Axes, paths: dict[str, list[int]], *, shape: tuple[int, int] = (4, 12)) -> Axes:
     """Draw the cliff-walking grid (cliff shaded) and one line per named path of state indices."""
-    if not isinstance(ax, Axes):
-        raise checks.BadArgumentType(f"ax must be a matplotlib Axes, got {checks.show(ax)}")
+    checks.axes("ax", ax)
     rows, cols = checks.shape2d("shape", shape, min_cells=2)
     if not isinstance(paths, dict):
         raise checks.BadArgumentType(f"paths must be a dict of label -> state indices, "

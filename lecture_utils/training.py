@@ -35,10 +35,8 @@ _RESET = (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)  # determi
 
 def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
     """Re-draw every linear/conv layer's weight and bias from ``generator`` in PyTorch's default range."""
-    if not isinstance(module, nn.Module):
-        raise checks.BadArgumentType(f"module must be a torch.nn.Module, got {checks.show(module)}")
-    if not isinstance(generator, torch.Generator):
-        raise checks.BadArgumentType(f"generator must be a torch.Generator, got {checks.show(generator)}")
+    checks.instance("module", module, nn.Module)
+    checks.torch_generator("generator", generator)
     with torch.no_grad():
         for m in module.modules():  # registration order = construction order, as with global seeding
             if isinstance(m, _INITIALISED):

@@ -134,9 +134,7 @@ class VAE(nn.Module):
 def _config(config: Any) -> VAEConfig:
     if config is None:
         return VAEConfig()
-    if not isinstance(config, VAEConfig):
-        raise checks.BadArgumentType(f"config must be a VAEConfig or None, got {checks.show(config)}")
-    return config
+    return checks.instance("config", config, VAEConfig)
 
 
 def _last_dim(name: str, value: Any, size: int) -> None:
