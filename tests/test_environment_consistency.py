@@ -2,84 +2,77 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
 import re
+import subprocess
+import sys
 import tomllib
 
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("environment_tool", ROOT / "tools" / "environment.py")
+environment_tool = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(environment_tool)
 
 
-def _pyproject() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())
-
-
-def _runtime_requirements() -> dict[str, Requirement]:
-    """Core dependencies plus the 'lab' extra: what a Binder or local JupyterLab needs."""
-    project = _pyproject()["project"]
-    reqs = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]]
-    return {canonicalize_name(r.name): r for r in reqs}
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
 def _all_requirements() -> dict[str, Requirement]:
-    reqs = dict(_runtime_requirements())
-    for r in _pyproject()["project"]["optional-dependencies"]["test"]:
-        req = Requirement(r)
-        reqs[canonicalize_name(req.name)] = req
+    """Runtime requirements (library, notebooks, lab) and the test extra, without self-references."""
+    reqs = {canonicalize_name(r.name): r for r in environment_tool.runtime_requirements(_project())}
+    for line in _project()["optional-dependencies"]["test"]:
+        req = Requirement(line)
+        if canonicalize_name(req.name) != canonicalize_name(_project()["name"]):
+            reqs.setdefault(canonicalize_name(req.name), req)
     return reqs
 
 
-def _constraints() -> dict[str, Version]:
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            name, version = line.split("==")
-            pins[canonicalize_name(name)] = Version(version)
-    return pins
-
-
-def _environment_pins() -> dict[str, Version]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    pins = {}
-    for line in pip_section:
-        if line.startswith("-"):
-            continue  # index options and the local package
-        name, version = line.split("==")
-        pins[canonicalize_name(name)] = Version(version)
-    return pins
-
-
-def test_environment_has_same_packages_as_pyproject() -> None:
-    assert set(_environment_pins()) == set(_runtime_requirements())
-
-
-def test_environment_pins_match_constraints_and_ranges() -> None:
-    runtime, pins = _runtime_requirements(), _constraints()
-    for name, version in _environment_pins().items():
-        assert pins[name] == version, f"{name}: environment.yml {version} != constraints {pins[name]}"
-        assert runtime[name].specifier.contains(version), f"{name} {version} outside {runtime[name]}"
+def test_environment_yml_is_generated_from_pyproject_and_constraints() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "environment.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_constraints_pin_every_requirement_inside_its_range() -> None:
-    pins = _constraints()
+    pins = {k: Version(v) for k, v in environment_tool.constraints().items()}
     for name, req in _all_requirements().items():
         assert name in pins, f"{name} is not pinned in constraints.txt"
         assert req.specifier.contains(pins[name]), f"{name} {pins[name]} outside {req}"
 
 
+def test_library_declares_what_it_imports_and_nothing_else() -> None:
+    # Third-party modules imported anywhere in lecture_utils must be the library's own dependencies, and
+    # every dependency must be imported (ipywidgets and pygame belong to the notebooks extra).
+    to_dist = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
+    stdlib = set(sys.stdlib_module_names) | {"lecture_utils"}
+    imported = set()
+    for path in (ROOT / "lecture_utils").glob("*.py"):
+        for top in re.findall(r"^\s*(?:from|import)\s+(\w+)", path.read_text(), flags=re.M):
+            if top not in stdlib and top != "__future__":
+                imported.add(canonicalize_name(to_dist.get(top, top)))
+    declared = {canonicalize_name(Requirement(r).name) for r in _project()["dependencies"]}
+    assert imported == declared, (f"imported but undeclared: {sorted(imported - declared)}; "
+                                  f"declared but not imported: {sorted(declared - imported)}")
+
+
+def test_requires_python_matches_what_the_tests_need() -> None:
+    # The tests read TOML with tomllib (3.11+); the Makefile looks for the same versions.
+    assert _project()["requires-python"].startswith(">=3.11")
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^SUPPORTED := .*\b3\.11\b", makefile, flags=re.M)
+
+
 def test_environment_python_and_local_package() -> None:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    assert "python=3.11" in env["dependencies"]
-    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip_section or "." in pip_section
+    text = (ROOT / "environment.yml").read_text()
+    assert "  - python=3.11\n" in text and "      - -e .\n" in text
 
 
 def test_torch_pin_is_the_cpu_wheel_on_disk() -> None:
-    assert _constraints()["torch"] == Version("2.13.0")
+    assert environment_tool.constraints()["torch"] == "2.13.0"
     assert re.search(r"download\.pytorch\.org/whl/cpu", (ROOT / "environment.yml").read_text())
