@@ -2,7 +2,7 @@
 
 Usage: python tools/latest.py [--venv .venv-latest]
 
-Creates (or upgrades) a virtual environment with ``pip install --upgrade --upgrade-strategy eager -e .[test]``
+Creates (or upgrades) a virtual environment with ``pip install --upgrade --upgrade-strategy eager -e .[lab,test]``
 and no constraints.txt, except torch, which stays at constraints.txt's CPU version (an unpinned torch pulls a
 multi-GB CUDA build). Then runs the unit tests and executes every notebook top to bottom with nbval-lax
 (a newer release may change a compared output legitimately; a failing assert or an error still fails the
@@ -53,7 +53,7 @@ def main() -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(f"torch=={pins()['torch']}\n")
     run([py, "-m", "pip", "install", "--quiet", "--upgrade", "--upgrade-strategy", "eager", "-c", f.name,
-         "-e", ".[test]"])
+         "-e", ".[lab,test]"])
     failed = []
     steps = [("unit tests", [py, "-m", "pytest", "-q", "-rs", "tests"]),
              ("notebooks (executed, nbval-lax)", [py, "-m", "pytest", "-q", "--nbval-lax", "notebooks"])]
@@ -63,13 +63,14 @@ def main() -> int:
             failed.append(label)
     listed = subprocess.run([py, "-m", "pip", "list", "--format", "json"], capture_output=True, text=True,
                             check=True).stdout
-    installed = {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(listed)}
+    # "2.13.0+cpu" is the CPU build of 2.13.0: compare public versions
+    installed = {p["name"].lower().replace("_", "-"): p["version"].split("+")[0] for p in json.loads(listed)}
     pinned = pins()
     print(f"\n{'package':<16}{'pinned':>12}{'latest lane':>14}")
     for name in SHOWN:
         mark = "" if installed.get(name) == pinned.get(name) else "  *"
         print(f"{name:<16}{pinned.get(name, '-'):>12}{installed.get(name, '-'):>14}{mark}")
-    print("(* newer than the pin)")
+    print("(* differs from the pin)")
     if failed:
         print(f"latest lane failed: {', '.join(failed)}")
         return 1
