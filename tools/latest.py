@@ -2,12 +2,13 @@
 
 Usage: python tools/latest.py [--venv .venv-latest]
 
-Creates (or upgrades) a virtual environment with ``pip install --upgrade --upgrade-strategy eager -e .[lab,test]``
-and no constraints.txt, except torch, which stays at constraints.txt's CPU version (an unpinned torch pulls a
-multi-GB CUDA build). Then runs the unit tests and executes every notebook top to bottom with nbval-lax
-(a newer release may change a compared output legitimately; a failing assert or an error still fails the
-lane), and prints the versions it used next to the pinned ones. Students on Colab or with a fresh
-``pip install`` get these releases: this lane is how we hear first that one breaks a notebook.
+Creates (or upgrades) a virtual environment with
+``pip install --upgrade --upgrade-strategy eager -e .[lab,test]`` and no constraints.txt, except torch,
+which stays at constraints.txt's CPU version (an unpinned torch pulls a multi-GB CUDA build). Then runs
+the unit tests and executes every notebook top to bottom with nbval-lax (a newer release may change a
+compared output legitimately; a failing assert or an error still fails the lane), and prints the versions
+it used next to the pinned ones. Students on Colab or with a fresh ``pip install`` get these releases:
+this lane is how we hear first that one breaks a notebook.
 """
 
 from __future__ import annotations
