@@ -74,7 +74,8 @@ sync: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/jupytext --sync $(NB:.py=.ipynb)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $(NB:.py=.ipynb)
+	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.record_timing=False $(NB:.py=.ipynb)
 
 clean:
 	rm -rf $(VENV) .venv-latest

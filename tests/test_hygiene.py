@@ -7,6 +7,7 @@ import json
 import pathlib
 import re
 import socket
+import tomllib
 
 import pytest
 
@@ -158,3 +159,118 @@ def test_readme_links_are_built_from_the_repository_url() -> None:
     launch = r"(?:mybinder\.org/v2/gh|colab\.research\.google\.com/github)/([^/\s)]+/[^/\s)]+)"
     for m in re.finditer(launch, readme):
         assert m.group(1) == owner_repo, m.group(0)
+
+
+# --------------------------------------------------------------------------- metadata hygiene
+# Notebook-level metadata a committed notebook may carry. `jupytext` holds only the metadata filters that
+# jupytext records on every sync from the .py (the same two lines in every notebook); the pairing itself
+# (`formats`) comes from jupytext.toml, not from each notebook.
+NOTEBOOK_KEYS = {"kernelspec", "language_info", "widgets", "jupytext"}
+JUPYTEXT_KEYS = {"cell_metadata_filter", "notebook_metadata_filter"}
+KERNELSPEC_KEYS = {"display_name", "language", "name"}
+# Cell metadata that means something to the notebook (nbval tags, slides, editing locks); everything else,
+# e.g. nbclient's `execution` timestamps or JupyterLab's `ExecuteTime`, is per-run noise.
+CELL_KEYS = {"tags", "slideshow", "editable", "deletable", "jupyter"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+CLEAN = ("re-execute with `make execute NB=...` (no timing metadata) or drop the keys "
+         "(`jupyter nbconvert --ClearMetadataPreprocessor.enabled=True` keeps outputs)")
+
+
+@by_name
+def test_no_per_run_cell_metadata(path: pathlib.Path) -> None:
+    noisy = [(i, sorted(set(c.get("metadata", {})) - CELL_KEYS)) for i, c in enumerate(load(path)["cells"])]
+    noisy = [(i, keys) for i, keys in noisy if keys]
+    assert not noisy, f"cell metadata that records a run, not the notebook (cell, keys): {noisy[:5]}: {CLEAN}"
+
+
+@by_name
+def test_no_per_machine_notebook_metadata(path: pathlib.Path) -> None:
+    meta = load(path)["metadata"]
+    extra = sorted(set(meta) - NOTEBOOK_KEYS)
+    assert not extra, (f"notebook metadata {extra} (interpreter paths, editor state, jupytext formats, ...): "
+                       "delete it; jupytext.toml pairs the notebooks")
+    spec_extra = sorted(set(meta.get("kernelspec", {})) - KERNELSPEC_KEYS)
+    assert not spec_extra, f"the kernelspec names a local kernel ({spec_extra}): use the standard python3 one"
+    config = tomllib.loads((ROOT / "jupytext.toml").read_text())
+    recorded = meta.get("jupytext", {})
+    extra = sorted(set(recorded) - JUPYTEXT_KEYS)
+    assert not extra, f"jupytext metadata {extra}: delete it (jupytext.toml pairs the notebooks)"
+    stale = {k: v for k, v in recorded.items() if v != config.get(k)}
+    assert not stale, f"jupytext filters {stale} differ from jupytext.toml's: run `make sync`"
+
+
+def _widget_refs(value: object) -> list[str]:
+    """Model ids a saved widget state refers to (children, Output widgets' outputs, links)."""
+    if isinstance(value, str):
+        return [value.removeprefix("IPY_MODEL_")] if value.startswith("IPY_MODEL_") else []
+    if isinstance(value, dict):
+        view = value.get("data", {}).get(WIDGET_VIEW) if isinstance(value.get("data"), dict) else None
+        return ([view["model_id"]] if view else []) + [r for v in value.values() for r in _widget_refs(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _widget_refs(v)]
+    return []
+
+
+@by_name
+def test_saved_widget_state_is_only_what_outputs_show(path: pathlib.Path) -> None:
+    """tests/test_browser.py reads the saved state of the widgets the outputs show; anything else is bloat."""
+    nb = load(path)
+    state = nb["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    todo = [out["data"][WIDGET_VIEW]["model_id"] for c in nb["cells"] for out in c.get("outputs", [])
+            if WIDGET_VIEW in out.get("data", {})]
+    reachable: set[str] = set()
+    while todo:
+        model = todo.pop()
+        if model in state and model not in reachable:
+            reachable.add(model)
+            todo += _widget_refs(state[model].get("state", {}))
+    orphans = sorted(set(state) - reachable)
+    assert not orphans, (f"{len(orphans)} saved widget models no output shows, e.g. "
+                         f"{state[orphans[0]].get('model_name')}: re-execute with `make execute NB=...`")
+
+
+# --------------------------------------------------------------------------- nbval sanitizers
+SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
+NBVAL_NOT_COMPARED = re.compile(r"^\s*#\s*NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION)\b", re.M)
+# What nbval compares of an output (nbval.plugin.IPyNbFile.skip_compare, without --nbdime).
+NBVAL_SKIPS = ("metadata", "traceback", "image/png", "image/jpeg", WIDGET_VIEW)
+
+
+def _sanitize_rules() -> list[tuple[str, str]]:
+    from nbval.plugin import get_sanitize_patterns
+    return get_sanitize_patterns(SANITIZE_CFG.read_text())
+
+
+def _compared_texts() -> list[str]:
+    """Every committed output string that strict nbval compares, i.e. what a sanitizer can clean."""
+    texts = []
+    for path in NOTEBOOKS:
+        for cell in code_cells(load(path)):
+            if NBVAL_NOT_COMPARED.search("".join(cell["source"])):
+                continue
+            if set(cell.get("metadata", {}).get("tags", [])) & {"nbval-ignore-output", "nbval-skip"}:
+                continue
+            for out in cell.get("outputs", []):
+                if "text" in out:
+                    texts.append("".join(out["text"]))
+                for mime, data in out.get("data", {}).items():
+                    if mime not in NBVAL_SKIPS:
+                        texts.append(data if isinstance(data, str) else json.dumps(data))
+    return texts
+
+
+def test_sanitize_file_parses() -> None:
+    rules = _sanitize_rules()
+    for regex, _ in rules:
+        re.compile(regex)
+
+
+@pytest.mark.parametrize("rule", _sanitize_rules() or [None], ids=lambda r: r[0] if r else "no rules")
+def test_every_sanitizer_cleans_some_compared_output(rule: tuple[str, str] | None) -> None:
+    if rule is None:
+        pytest.skip("tests/nbval_sanitize.cfg has no rules")
+    regex, _ = rule
+    assert any(re.search(regex, t) for t in _compared_texts()), (
+        f"the sanitizer {regex!r} matches no output that nbval compares (outputs of NBVAL_IGNORE_OUTPUT "
+        "cells are not compared, so cleaning them does nothing): remove it from tests/nbval_sanitize.cfg")
