@@ -39,6 +39,13 @@ def main() -> None:
     print(f"{args.estimator} on CartPole-v1 ({device}, torch threads {torch.get_num_threads()})")
     print(f"{'seed':>4} {'wall (s)':>9} {'updates':>8} {'env steps':>10} {'greedy mean':>12} "
           f"{'greedy min':>11}")
+    # One-off imports (torch._dynamo on the first optimizer, Gymnasium's vector env) cost ~2-3 s in the first
+    # run of a process: pay them before timing, so each seed's wall time is its training alone.
+    start = time.perf_counter()
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+    gym.make_vec(config.env_id, num_envs=2, vectorization_mode="vector_entry_point").close()
+    warmup = time.perf_counter() - start
+    print(f"(one-off imports before timing: {warmup:.1f} s)")
     cartpole = []
     for seed in args.seeds:
         start = time.perf_counter()
@@ -78,7 +85,7 @@ def main() -> None:
     meta = {"python": platform.python_version(), "cpus": os.cpu_count(), "device": device,
             "torch_threads": torch.get_num_threads(), "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}
     print(json.dumps({"benchmark": "rl", "machine": meta, "estimator": args.estimator,
-                      "cartpole": cartpole, "cliff_walking": cliff}))
+                      "warmup_s": round(warmup, 1), "cartpole": cartpole, "cliff_walking": cliff}))
 
 
 if __name__ == "__main__":
