@@ -20,21 +20,13 @@ import subprocess
 import sys
 import tempfile
 
+from environment import constraints  # tools/environment.py: the one reader of constraints.txt
+from packaging.utils import canonicalize_name
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # What decides the notebooks' results or runs them; printed in the version table.
 SHOWN = ["numpy", "scipy", "matplotlib", "torch", "scikit-learn", "gymnasium", "tqdm", "ipywidgets", "pygame",
          "threadpoolctl", "ipykernel", "jupyterlab", "nbval", "pytest", "jupytext", "hypothesis"]
-
-
-def pins() -> dict[str, str]:
-    """Package -> version from constraints.txt (names lower-cased, '_' as '-')."""
-    out = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            name, version = line.split("==")
-            out[name.lower().replace("_", "-")] = version
-    return out
 
 
 def run(cmd: list[str]) -> None:
@@ -52,7 +44,7 @@ def main() -> int:
         run([sys.executable, "-m", "venv", str(venv)])
     run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write(f"torch=={pins()['torch']}\n")
+        f.write(f"torch=={constraints()['torch']}\n")
     run([py, "-m", "pip", "install", "--quiet", "--upgrade", "--upgrade-strategy", "eager", "-c", f.name,
          "-e", ".[lab,test]"])
     failed = []
@@ -65,8 +57,8 @@ def main() -> int:
     listed = subprocess.run([py, "-m", "pip", "list", "--format", "json"], capture_output=True, text=True,
                             check=True).stdout
     # "2.13.0+cpu" is the CPU build of 2.13.0: compare public versions
-    installed = {p["name"].lower().replace("_", "-"): p["version"].split("+")[0] for p in json.loads(listed)}
-    pinned = pins()
+    installed = {canonicalize_name(p["name"]): p["version"].split("+")[0] for p in json.loads(listed)}
+    pinned = constraints()
     print(f"\n{'package':<16}{'pinned':>12}{'latest lane':>14}")
     for name in SHOWN:
         mark = "" if installed.get(name) == pinned.get(name) else "  *"
