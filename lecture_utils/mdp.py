@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from scipy.sparse import csr_array
 
 from lecture_utils import checks
-from lecture_utils.sampling import categorical_from_cumulative
+from lecture_utils.sampling import categorical_from_cumulative, cumulative_probs
 
 __all__ = [
     "ACTION_ARROWS", "ACTION_DELTAS", "DOWN", "LEFT", "MAX_LOOKAHEAD_DEPTH", "RIGHT", "UP",
@@ -384,12 +384,6 @@ def lookahead(mdp: AnyMDP, s: int, depth: int, *, V_leaf: ArrayLike | None = Non
 
 
 # ---------------------------------------------------------------------------------------- sampling
-def _cumulative(probs: np.ndarray) -> np.ndarray:
-    """Row-wise cumulative probabilities ending at exactly 1, for categorical_from_cumulative."""
-    cum = np.cumsum(probs, axis=-1)
-    return cum / cum[..., -1:]
-
-
 def mc_returns(mdp: TabularMDP, policy: ArrayLike, start_states: ArrayLike, *, rng: np.random.Generator,
                horizon: int = 500, first_actions: ArrayLike | None = None) -> np.ndarray:
     """Discounted returns sum_t gamma^t r_t of episodes run in parallel from start_states (n,): shape (n,)."""
@@ -405,7 +399,7 @@ def mc_returns(mdp: TabularMDP, policy: ArrayLike, start_states: ArrayLike, *, r
             raise checks.BadArgument(f"first_actions must match start_states in shape {s.shape}, "
                                      f"got {first.shape}")
     # the tables are checked once; the loop draws with the unchecked kernel, one uniform per live episode
-    cum_pi, cum_P = _cumulative(pi), _cumulative(mdp.P)
+    cum_pi, cum_P = cumulative_probs(pi), cumulative_probs(mdp.P)
     G = np.zeros(s.shape[0])
     live = np.flatnonzero(~mdp.terminal[s])  # only episodes still running are stepped
     discount = 1.0

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from lecture_utils import checks
 from lecture_utils.mdp import read_gym_P
-from lecture_utils.sampling import categorical_from_cumulative
+from lecture_utils.sampling import categorical_from_cumulative, cumulative_probs
 
 __all__ = [
     "RANDOM_WALK_TRUE_V", "BanditConfig", "BanditResult", "TDConfig", "TDResult", "TransitionTable",
@@ -215,10 +215,10 @@ def table_from_env(env: Any) -> TransitionTable:
         raise checks.BadArgument(f"env must have a transition table P[s][a] (a toy-text env), "
                                  f"got {checks.show(env)}")
     table = read_gym_P(base.P, int(env.observation_space.n), int(env.action_space.n))
-    cum = np.cumsum(table.prob, axis=-1)
     start = int(np.argmax(base.initial_state_distrib)) if hasattr(base, "initial_state_distrib") else 0
-    # Dividing by the total makes the last edge exactly 1 (padding has probability 0, so it is never drawn).
-    return TransitionTable(cum / cum[..., -1:], table.next_state, table.reward, table.terminated, start)
+    # padding has probability 0, so it is never drawn
+    return TransitionTable(cumulative_probs(table.prob), table.next_state, table.reward, table.terminated,
+                           start)
 
 
 @dataclass(frozen=True)

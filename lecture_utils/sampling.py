@@ -18,7 +18,8 @@ from lecture_utils import checks
 
 __all__ = [
     "GaussianMixture", "bernoulli_from_uniform", "bisection_inverse", "categorical_from_cumulative",
-    "categorical_from_uniform", "categorical_rows", "cauchy_cdf", "cauchy_inverse_cdf", "empirical_cdf",
+    "categorical_from_uniform", "categorical_rows", "cumulative_probs", "cauchy_cdf", "cauchy_inverse_cdf",
+    "empirical_cdf",
     "empirical_inverse_cdf", "exponential_cdf", "exponential_inverse_cdf", "gaussian_to_target",
     "inverse_transform", "ks_pvalues", "logistic_cdf", "logistic_inverse_cdf", "plot_hist_vs_density",
     "plot_inverse_cdf_mapping", "sample_rows",
@@ -49,8 +50,8 @@ def _check_points(x: ArrayLike, name: str = "x") -> np.ndarray:
     return x
 
 
-def _cumulative(probs: np.ndarray) -> np.ndarray:
-    """Cumulative sums along the last axis, divided by the total so that the last edge is exactly 1."""
+def cumulative_probs(probs: np.ndarray) -> np.ndarray:
+    """Unchecked: cumulative sums along the last axis, divided by the total so the last edge is exactly 1."""
     cum = np.cumsum(probs, axis=-1)
     # u < 1 then never falls off the end, and a trailing zero-probability category is never chosen.
     return cum / cum[..., -1:]
@@ -77,7 +78,7 @@ def categorical_from_cumulative(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
 def categorical_from_uniform(u: ArrayLike, pi: ArrayLike) -> np.ndarray:
     """Cat(pi) samples in {0, ..., k-1}: the first k with u < pi_0 + ... + pi_k (one pi for every u)."""
     pi = checks.prob_vector("pi", pi)
-    return categorical_from_cumulative(_cumulative(pi), _check_u(u)).astype(np.int64)
+    return categorical_from_cumulative(cumulative_probs(pi), _check_u(u)).astype(np.int64)
 
 
 def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
@@ -86,13 +87,14 @@ def categorical_rows(probs: ArrayLike, u: ArrayLike) -> np.ndarray:
     u = _check_u(u)
     if u.shape != probs.shape[:-1]:
         raise checks.BadArgument(f"u must have shape probs.shape[:-1] = {probs.shape[:-1]}, got {u.shape}")
-    return categorical_from_cumulative(_cumulative(probs), u)
+    return categorical_from_cumulative(cumulative_probs(probs), u)
 
 
 def sample_rows(probs: ArrayLike, *, rng: np.random.Generator) -> np.ndarray:
     """One Cat(probs[i]) sample per row of probs (..., K), by inverse CDF with uniforms from ``rng``."""
     probs = checks.prob_rows("probs", probs)
-    return categorical_from_cumulative(_cumulative(probs), checks.rng("rng", rng).random(probs.shape[:-1]))
+    u = checks.rng("rng", rng).random(probs.shape[:-1])
+    return categorical_from_cumulative(cumulative_probs(probs), u)
 
 
 # ----------------------------------------------------------------------------- continuous samplers

@@ -19,6 +19,7 @@ def rng() -> np.random.Generator:
 
 
 NO_BAD_INPUT = {
+    "sampling.cumulative_probs": "unchecked companion of categorical_from_cumulative (tables validated once)",
     "sampling.categorical_from_cumulative": "the unchecked kernel of hot loops: callers pass tables they "
                                             "validated once (categorical_rows is the checked form)",
 }
