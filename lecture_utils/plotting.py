@@ -13,21 +13,45 @@ from numpy.typing import ArrayLike
 from lecture_utils import checks
 from lecture_utils.mdp import ACTION_DELTAS
 
-__all__ = ["STYLE", "image_grid", "plot_grid_trajectory", "plot_value_grid"]
+__all__ = ["DPI", "FULL_WIDTH", "STYLE", "grid_figsize", "image_grid", "plot_grid_trajectory", "plot_value_grid"]
 
-# Passed to ``plt.style.use(STYLE)`` by each notebook's setup cell; the library never writes rcParams.
+# The collection's one figure style. Each notebook's setup cell passes it to ``plt.style.use(STYLE)``; the
+# library never writes rcParams. Sizes: a full-width figure is FULL_WIDTH inches wide (one panel: (FULL_WIDTH,
+# 3.6); two or three panels side by side share that width), drawn at 100 dpi, so every figure in the
+# collection is the same ~800 px wide in JupyterLab and its text the same size.
+FULL_WIDTH = 8.0
+DPI = 100
 STYLE: dict[str, Any] = {
-    "figure.figsize": (6.4, 4.0),
-    "figure.dpi": 90,
+    "figure.figsize": (FULL_WIDTH, 3.6),
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.frameon": True,
+    "legend.framealpha": 0.85,
+    "legend.edgecolor": "0.85",
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 11,
-    "axes.labelsize": 11,
-    "legend.frameon": False,
+    "lines.linewidth": 1.6,
     "image.cmap": "viridis",
 }
+
+
+def grid_figsize(n: int, ncols: int, *, cell_in: float = 0.5, extra_h: float = 0.35) -> tuple[float, float]:
+    """Figure size (inches) for ``n`` tiles in ``ncols`` columns, each ``cell_in`` inches, plus a title strip."""
+    n = checks.positive_int("n", n)
+    ncols = checks.positive_int("ncols", ncols)
+    cell_in = checks.positive("cell_in", cell_in)
+    extra_h = checks.nonnegative("extra_h", extra_h)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    return ncols * cell_in, nrows * cell_in + extra_h
 
 
 def _cmap(name: str) -> Any:

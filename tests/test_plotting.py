@@ -67,3 +67,10 @@ def test_plot_grid_trajectory_draws_path_with_start_and_end() -> None:
         assert len(ax.lines) == 3
     finally:
         plt.close(fig)
+
+
+def test_grid_figsize_gives_every_tile_the_same_size() -> None:
+    from lecture_utils.plotting import grid_figsize
+
+    assert grid_figsize(45, 15) == (7.5, 3 * 0.5 + 0.35)
+    assert grid_figsize(3, 10, cell_in=1.0, extra_h=0.0) == (3.0, 1.0)  # fewer tiles than columns: one row

@@ -14,6 +14,10 @@ VG, TR = P.plot_value_grid, P.plot_grid_trajectory
 
 NO_BAD_INPUT: dict[str, str] = {}
 CASES = [
+    Case("plotting.grid_figsize", "float for int", "n", lambda: P.grid_figsize(2.5, 2)),
+    Case("plotting.grid_figsize", "out of range", "ncols", lambda: P.grid_figsize(4, 0)),
+    Case("plotting.grid_figsize", "out of range", "cell_in", lambda: P.grid_figsize(4, 2, cell_in=0.0)),
+    Case("plotting.grid_figsize", "nan", "extra_h", lambda: P.grid_figsize(4, 2, extra_h=np.nan)),
     Case("plotting.image_grid", "not an axes", "ax", lambda: P.image_grid(None, IMGS)),
     Case("plotting.image_grid", "wrong shape", "images", lambda: P.image_grid(AX, np.zeros((2, 2)))),
     Case("plotting.image_grid", "nan", "images", lambda: P.image_grid(AX, np.full((1, 2, 2), np.nan))),
