@@ -13,7 +13,9 @@ from numpy.typing import ArrayLike
 from lecture_utils import checks
 from lecture_utils.mdp import ACTION_DELTAS
 
-__all__ = ["DPI", "FULL_WIDTH", "STYLE", "grid_figsize", "image_grid", "plot_grid_trajectory", "plot_value_grid"]
+__all__ = [
+    "DPI", "FULL_WIDTH", "STYLE", "grid_figsize", "image_grid", "plot_grid_trajectory", "plot_value_grid",
+]
 
 # The collection's one figure style. Each notebook's setup cell passes it to ``plt.style.use(STYLE)``; the
 # library never writes rcParams. Sizes: a full-width figure is FULL_WIDTH inches wide (one panel: (FULL_WIDTH,
@@ -44,7 +46,7 @@ STYLE: dict[str, Any] = {
 
 
 def grid_figsize(n: int, ncols: int, *, cell_in: float = 0.5, extra_h: float = 0.35) -> tuple[float, float]:
-    """Figure size (inches) for ``n`` tiles in ``ncols`` columns, each ``cell_in`` inches, plus a title strip."""
+    """Figure size in inches for ``n`` tiles in ``ncols`` columns of ``cell_in`` inches, plus a title strip."""
     n = checks.positive_int("n", n)
     ncols = checks.positive_int("ncols", ncols)
     cell_in = checks.positive("cell_in", cell_in)

@@ -36,7 +36,8 @@ def main() -> None:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         for i, cell in enumerate(nb.cells):
-            pngs = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            outputs = cell.get("outputs", [])
+            pngs = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
             for k, b64 in enumerate(pngs):
                 data = base64.b64decode(b64)
                 name = f"{path.stem}_cell{i:02d}_{k}.png"
