@@ -46,7 +46,7 @@ STYLE: dict[str, Any] = {
 
 
 def grid_figsize(n: int, ncols: int, *, cell_in: float = 0.5, extra_h: float = 0.35) -> tuple[float, float]:
-    """Figure size in inches for ``n`` tiles in ``ncols`` columns of ``cell_in`` inches, plus a title strip."""
+    """Figure size in inches for ``n`` tiles in ``ncols`` columns of ``cell_in`` inches plus a title strip."""
     n = checks.positive_int("n", n)
     ncols = checks.positive_int("ncols", ncols)
     cell_in = checks.positive("cell_in", cell_in)
