@@ -34,8 +34,8 @@
 #   it, and compute discounted returns for deterministic and stochastic policies.
 # - Compute $V^\pi$ and $Q^\pi$ three ways (Monte Carlo, the exact linear solve, iterative policy
 #   evaluation) and check that they agree within their standard errors.
-# - Find $\pi^*$ with value iteration and policy iteration, and reproduce Sutton & Barto's Figures 3.2
-#   and 4.1 number for number.
+# - Find $\pi^*$ with value iteration and policy iteration, and reproduce Sutton & Barto's Figures 3.2,
+#   3.5 and 4.1 number for number.
 # - Learn a model $\hat{\mathbb{P}}, \hat{\mathcal{R}}$ from experience, plan with it (value iteration and
 #   lookahead search), and test a plan on Gymnasium's FrozenLake.
 
@@ -580,16 +580,17 @@ fig.tight_layout();
 # %% [markdown]
 # ## 7. Two textbook gridworlds, number for number
 #
-# **Sutton & Barto, Example 3.5 (Figure 3.2).** A 5×5 grid with deterministic moves. Every action in `A`
-# jumps to `A'` with reward $+10$, every action in `B` jumps to `B'` with $+5$, and an action that would
-# leave the grid costs $-1$ and leaves the state unchanged. All other moves pay 0, and $\gamma = 0.9$. The book
-# prints $v_\pi$ of the equiprobable random policy and $v_*$ to one decimal. We compute both and compare
+# **Sutton & Barto, Example 3.5 (Figure 3.2) and Example 3.8 (Figure 3.5).** A 5×5 grid with deterministic
+# moves. Every action in `A` jumps to `A'` with reward $+10$, every action in `B` jumps to `B'` with $+5$, and an
+# action that would leave the grid costs $-1$ and leaves the state unchanged. All other moves pay 0, and
+# $\gamma = 0.9$. The book prints $v_\pi$ of the equiprobable random policy (Example 3.5, Figure 3.2 right)
+# and $v_*$ with $\pi_*$ (Example 3.8, Figure 3.5 middle and right) to one decimal. We compute both and compare
 # every entry, allowing half a unit in the last printed digit.
 
 # %%
 FIG_3_2_RANDOM = np.array([[3.3, 8.8, 4.4, 5.3, 1.5], [1.5, 3.0, 2.3, 1.9, 0.5], [0.1, 0.7, 0.7, 0.4, -0.4],
                            [-1.0, -0.4, -0.4, -0.6, -1.2], [-1.9, -1.3, -1.2, -1.4, -2.0]])
-FIG_3_2_OPTIMAL = np.array([[22.0, 24.4, 22.0, 19.4, 17.5], [19.8, 22.0, 19.8, 17.8, 16.0],
+FIG_3_5_OPTIMAL = np.array([[22.0, 24.4, 22.0, 19.4, 17.5], [19.8, 22.0, 19.8, 17.8, 16.0],
                             [17.8, 19.8, 17.8, 16.0, 14.4], [16.0, 17.8, 16.0, 14.4, 13.0],
                             [14.4, 16.0, 14.4, 13.0, 11.7]])
 ex35 = example_3_5_gridworld()
@@ -600,7 +601,7 @@ print("v_pi (random policy):\n", v_random.reshape(5, 5).round(1), "\nv_*:\n", v_
 # %%
 HALF_DIGIT = 0.05 + 1e-9
 np.testing.assert_allclose(v_random.reshape(5, 5), FIG_3_2_RANDOM, atol=HALF_DIGIT)
-np.testing.assert_allclose(v_opt.reshape(5, 5), FIG_3_2_OPTIMAL, atol=HALF_DIGIT)
+np.testing.assert_allclose(v_opt.reshape(5, 5), FIG_3_5_OPTIMAL, atol=HALF_DIGIT)
 assert np.isclose(v_opt[1], 10 / (1 - 0.9**5))  # from A: +10, then 4 steps back up from A' with reward 0
 print(f"state A: v_pi = {v_random[1]:.1f} (book 8.8), v_* = {v_opt[1]:.1f} (book 24.4) = 10 / (1 - 0.9^5)")
 
@@ -611,9 +612,9 @@ pi_all_optimal = best / best.sum(axis=1, keepdims=True)
 names = {1: "A", 3: "B", 21: "A'", 13: "B'"}
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.3))
 plot_value_grid(axes[0], v_random, (5, 5), labels={s: f"{n} {v_random[s]:.1f}" for s, n in names.items()},
-                title=r"$v_\pi$, random policy (Fig. 3.2 middle)")
+                title=r"$v_\pi$, random policy (Fig. 3.2 right)")
 plot_value_grid(axes[1], v_opt, (5, 5), policy=pi_all_optimal, labels={s: f"{n} {v_opt[s]:.1f}" for s, n in names.items()},
-                title=r"$v_*$ and all optimal actions (Fig. 3.2 right)")
+                title=r"$v_*$ and all optimal actions (Fig. 3.5)")
 fig.tight_layout();
 
 # %% [markdown]
@@ -848,7 +849,7 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 # - $V^\pi$ and $Q^\pi$ obey a linear Bellman equation. Monte Carlo averages, the exact linear solve and
 #   iterative evaluation agree, within standard errors for Monte Carlo.
 # - $V^*$, $Q^*$ and $\pi^*$ come from value iteration or policy iteration. The two agree and reproduce
-#   Sutton & Barto's Figures 3.2 and 4.1.
+#   Sutton & Barto's Figures 3.2, 3.5 and 4.1.
 # - A model learned from counts supports planning: value iteration on $\hat{\mathbb{P}}, \hat R$, or
 #   depth-limited lookahead search with leaf values. A planner given FrozenLake's table achieves the
 #   success rate its value predicts.
@@ -871,7 +872,7 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 #    $\gamma = 10^{-1/6} \approx 0.681$, so the first grid point past it is 0.69.
 #    </details>
 #
-# 2. **Closed forms in Example 3.5.** Show that $v_*(\mathrm{A}) = 10 / (1 - \gamma^5)$. From `B'`, is it
+# 2. **Closed forms in Example 3.8.** Show that $v_*(\mathrm{A}) = 10 / (1 - \gamma^5)$. From `B'`, is it
 #    better to walk back up to `B` (2 moves) and collect $+5$ again, or to walk on to `A` (4 moves)? Derive
 #    $v_*(\mathrm{B}) = 19.4$ from your answer.
 #    <details><summary>Answer</summary>
@@ -915,7 +916,8 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 #   Process, Components of an RL Agent, The optimal policy $\pi^*$, Value function and Q-value function,
 #   Model.
 # - R. S. Sutton and A. G. Barto, *Reinforcement Learning: An Introduction*, 2nd ed., MIT Press, 2018:
-#   Chapter 3 (Example 3.5, Figure 3.2), Chapter 4 (Example 4.1, Figure 4.1; policy and value iteration),
+#   Chapter 3 (Example 3.5 and Figure 3.2: $v_\pi$ of the random policy; Example 3.8 and Figure 3.5: $v_*$
+#   and $\pi_*$), Chapter 4 (Example 4.1, Figure 4.1; policy and value iteration),
 #   Chapter 8 (models and planning).
 # - R. Bellman, *Dynamic Programming*, Princeton University Press, 1957.
 # - R. A. Howard, *Dynamic Programming and Markov Processes*, MIT Press, 1960 (policy iteration).

@@ -34,10 +34,10 @@ from lecture_utils.mdp import (
     value_iteration,
 )
 
-# Sutton & Barto (2nd ed.), Figure 3.2 and Figure 4.1, as printed (one decimal / integers).
+# Sutton & Barto (2nd ed.), Figures 3.2 (v_pi), 3.5 (v_*) and 4.1, as printed (one decimal / integers).
 FIG_3_2_RANDOM = np.array([[3.3, 8.8, 4.4, 5.3, 1.5], [1.5, 3.0, 2.3, 1.9, 0.5], [0.1, 0.7, 0.7, 0.4, -0.4],
                            [-1.0, -0.4, -0.4, -0.6, -1.2], [-1.9, -1.3, -1.2, -1.4, -2.0]])
-FIG_3_2_OPTIMAL = np.array([[22.0, 24.4, 22.0, 19.4, 17.5], [19.8, 22.0, 19.8, 17.8, 16.0],
+FIG_3_5_OPTIMAL = np.array([[22.0, 24.4, 22.0, 19.4, 17.5], [19.8, 22.0, 19.8, 17.8, 16.0],
                             [17.8, 19.8, 17.8, 16.0, 14.4], [16.0, 17.8, 16.0, 14.4, 13.0],
                             [14.4, 16.0, 14.4, 13.0, 11.7]])
 FIG_4_1 = {
@@ -70,7 +70,7 @@ def test_example_3_5_random_policy_matches_figure_3_2() -> None:
 def test_example_3_5_optimal_values_and_policy() -> None:
     mdp = example_3_5_gridworld()
     V, pi = value_iteration(mdp)
-    np.testing.assert_allclose(V.reshape(5, 5), FIG_3_2_OPTIMAL, atol=HALF_LAST_DIGIT)
+    np.testing.assert_allclose(V.reshape(5, 5), FIG_3_5_OPTIMAL, atol=HALF_LAST_DIGIT)
     # closed form at A: jump to A' (+10), then 4 steps back up (reward 0): v*(A) = 10 / (1 - 0.9^5)
     assert V[1] == pytest.approx(10 / (1 - 0.9**5), abs=1e-8)
     assert pi[0] == 2 and pi[6] == 3  # left of A: go right; below A: go up
