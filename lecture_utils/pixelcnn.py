@@ -45,7 +45,7 @@ class PixelCNNConfig:
     first_kernel: int = 15  # odd size of the type-A input layer's kernel (15 on 8x8: it sees every x_<i)
     kernel: int = 3  # odd size of the type-B layers' kernels
     activation: training.Activation = "relu"
-    dropout: float = 0.0  # probability of zeroing a hidden unit during training (inverted dropout)
+    dropout: float = 0.1  # probability of zeroing a hidden unit during training (inverted dropout)
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
     lr: float = 3e-3  # Adam(W)'s learning rate
     batch_size: int = 64
