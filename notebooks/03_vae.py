@@ -30,16 +30,17 @@
 # - Derive the ELBO twice, by Jensen's inequality and as $\log p_\theta(x)$ minus a KL divergence to the true
 #   posterior, and check the Gaussian KL's closed form against Monte Carlo.
 # - Explain amortized inference and the reparameterization trick, and implement the ELBO of a Bernoulli VAE
-#   in a few lines of PyTorch.
+#   and its training step in a few lines of PyTorch.
 # - Train a small VAE on binarized digits and read its train/test ELBO curves, reconstructions, samples and
 #   2-D latent space.
 # - Measure the gap between the ELBO and $\log p_\theta(x)$ with an importance-weighted estimate, and compare
-#   the model with a factorised baseline.
+#   the model with a factorised baseline and with a learned mixture prior.
 # - Measure, on the trained model, how much lower the pathwise gradient's variance is than the
 #   score function's.
 
 # %%
 # On Colab, install the lecture's helpers from the repository (a no-op anywhere else).
+import math
 import sys
 
 if "google.colab" in sys.modules:
@@ -53,7 +54,7 @@ import torch.nn.functional as F
 from sklearn.neighbors import KNeighborsClassifier
 
 from lecture_utils.data import load_digits_split
-from lecture_utils.plotting import STYLE, image_grid
+from lecture_utils.plotting import FULL_WIDTH, STYLE, grid_figsize, image_grid
 from lecture_utils.vae import (
     VAE,
     VAEConfig,
@@ -62,6 +63,7 @@ from lecture_utils.vae import (
     factorised_bernoulli_log_likelihood,
     gaussian_kl,
     iw_log_likelihood,
+    kl_weight,
     latent_grid,
     log_normal,
     train_vae,
@@ -89,7 +91,7 @@ x_test = torch.from_numpy(digits.x_test.reshape(-1, 64)).to(device)  # (360, 64)
 print(f"train {tuple(digits.x_train.shape)}, test {tuple(digits.x_test.shape)}, "
       f"pixels on: {digits.x_train.mean():.3f} of all train pixels")
 
-fig, ax = plt.subplots(figsize=(7, 2.2))
+fig, ax = plt.subplots(figsize=grid_figsize(30, 15), layout="constrained")
 image_grid(ax, digits.x_test[:30], ncols=15, title="test images (labels: "
            + " ".join(map(str, digits.y_test[:15])) + " / " + " ".join(map(str, digits.y_test[15:30])) + ")")
 plt.show()
@@ -110,7 +112,7 @@ plt.show()
 # where $\pi_\theta(z)\in(0,1)^{64}$ is a neural network. A PixelCNN's product of conditionals can be evaluated
 # exactly. This integral has no closed form, because $\pi_\theta$ is a neural network. Averaging
 # $p_\theta(x|z_k)$ over prior samples $z_k$ is very wasteful: most $z_k$ decode to some *other* digit, so the
-# average needs many samples per image (we measure this in section 9). So we cannot simply maximize
+# average needs many samples per image (we measure this in section 10). So we cannot simply maximize
 # $\log p_\theta(x)$ directly.
 #
 # To judge the model we need a number to beat. The simplest density model drops $z$ altogether and lets the pixels
@@ -172,7 +174,7 @@ assert abs(kl_mc - kl_exact) < 5 * kl_se
 running = np.cumsum(log_ratio) / np.arange(1, n + 1)
 m = np.arange(1, n + 1)
 band = 2 * log_ratio.std() / np.sqrt(m)
-fig, ax = plt.subplots(figsize=(6, 3.2))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.2))
 ax.fill_between(m, kl_exact - band, kl_exact + band, alpha=0.25, label=r"exact $\pm 2$ SE")
 ax.plot(m, running, lw=1, label="Monte Carlo running mean")
 ax.axhline(kl_exact, color="k", lw=1, label="closed form")
@@ -225,92 +227,255 @@ print("a batch of 5 test images ->", tuple(mu.shape), "means and", tuple(log_var
 # cross-entropy of the decoder's logits:
 
 # %%
-def elbo_by_hand(model, x, *, generator):
-    """One-sample reparameterized ELBO per image, (B,)."""
-    mu, log_var = model.encode(x)  # (B, J) each
-    eps = torch.randn(mu.shape, generator=generator).to(x.device)  # (B, J)
+def elbo_terms_by_hand(model, x, eps):
+    """log p_theta(x|z) and KL(q_phi(z|x) || N(0, I)) per image, each (B,), at z = mu + sigma * eps."""
+    mu, log_var = model.encode(x)  # q_phi(z|x) = N(mu, diag sigma^2): (B, J) each
     z = mu + torch.exp(0.5 * log_var) * eps  # reparameterization: differentiable in phi
-    logits = model.decode(z)  # (B, 64)
+    logits = model.decode(z)  # p_theta(x|z): Bernoulli logits, (B, 64)
     log_px_z = -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
-    kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(-1)
-    return log_px_z - kl
+    kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(-1)  # the closed form of section 3
+    return log_px_z, kl
 
 
-ours = elbo_by_hand(model, x_test, generator=torch.Generator().manual_seed(1))
-library = elbo(model, x_test, generator=torch.Generator().manual_seed(1))
+eps = torch.randn(len(x_test), config.z_dim, generator=torch.Generator().manual_seed(1)).to(device)
+log_px_z, kl = elbo_terms_by_hand(model, x_test, eps)
+ours = log_px_z - kl  # the ELBO L(x, theta, phi), one sample of z per image
+library = elbo(model, x_test, generator=torch.Generator().manual_seed(1))  # draws the same eps
 torch.testing.assert_close(ours, library)
 print(f"untrained model: test ELBO {ours.mean().item():.0f} nats per image (same as lecture_utils.vae.elbo)")
 
+
 # %% [markdown]
 # The untrained model's ELBO is far below the independent-pixel baseline, as it should be. Training maximizes
-# the average of $\mathcal{L}$ over the training images with Adam.
+# the average of $\mathcal{L}$ over the training images.
+#
+# **The training step.** The slides' recipe for one step: take a minibatch of $B$ images, encode them to
+# $(\mu,\sigma)$, draw $\epsilon\sim\mathcal{N}(0,I)$ and set $z=\mu+\sigma\odot\epsilon$, decode to get
+# $\log p_\theta(x|z)$, and take one gradient step on both $\theta$ and $\phi$ against
+# $-\frac1B\sum_b\big[\log p_\theta(x_b|z_b)-\beta\,D_{KL}(q_\phi(z|x_b)\,\|\,p_\theta(z))\big]$. The weight $\beta$ is
+# the KL warm-up of section 6; it is $1$ after the warm-up. Here is one epoch of these steps. The loop below
+# uses the same seed as `lecture_utils.vae.train_vae`, so it draws the same initial weights, minibatches and
+# $\epsilon$. The long runs below call the library.
+
+# %%
+def train_one_epoch_by_hand(x, config, *, generator):
+    """The first epoch of train_vae written out: len(x) / B Adam steps on minus the (warmed-up) ELBO."""
+    model = VAE(config, generator=generator)  # initial theta (decoder) and phi (encoder)
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    beta = kl_weight(0, config.kl_warmup_epochs)  # KL weight in epoch 0 of the warm-up
+    for idx in torch.randperm(len(x), generator=generator).split(config.batch_size):  # minibatches
+        eps = torch.randn(len(idx), config.z_dim, generator=generator)  # eps ~ N(0, I), (B, J)
+        log_px_z, kl = elbo_terms_by_hand(model, x[idx], eps)  # z = mu + sigma * eps inside
+        loss = -(log_px_z - beta * kl).mean()
+        opt.zero_grad()
+        loss.backward()  # gradients with respect to theta and phi
+        opt.step()  # one Adam step
+    return model
+
+
+config_1 = VAEConfig(prior="standard", epochs=1)  # one epoch = ceil(1437 / 128) = 12 steps
+model_hand = train_one_epoch_by_hand(x_train.cpu(), config_1, generator=torch.Generator().manual_seed(SEED))
+model_lib, _ = train_vae(x_train.cpu(), config_1, generator=torch.Generator().manual_seed(SEED))
+start = VAE(config_1, generator=torch.Generator().manual_seed(SEED))  # the shared initial weights
+for p_hand, p_lib, p_0 in zip(model_hand.parameters(), model_lib.parameters(), start.parameters(), strict=True):
+    torch.testing.assert_close(p_hand, p_lib)  # same weights after 12 steps (float32 tolerance)
+    assert not torch.equal(p_hand, p_0)  # and the steps did move every weight tensor
+n_weights = sum(p.numel() for p in model_hand.parameters())
+print(f"after 12 Adam steps the hand-written loop and train_vae agree on all {n_weights:,} weights")
 
 # %% [markdown]
 # ## 6. Putting it all together: training on the digits
 #
-# We maximize $\frac1N\sum_i \mathcal{L}(x^{(i)},\theta,\phi)$ with minibatches and Adam, with a cosine-decaying
-# learning rate. Two practical details matter. During the first epochs the KL term is **warmed up**: its weight
+# We maximize $\frac1N\sum_i \mathcal{L}(x^{(i)},\theta,\phi)$ with the step above, over minibatches and epochs,
+# with a cosine-decaying learning rate. The model is the one sections 3–5 checked: prior $\mathcal{N}(0,I)$ and the
+# closed-form KL. One practical detail matters. During the first epochs the KL term is **warmed up**: its weight
 # $\beta$ rises linearly from $0$ to $1$, so the encoder learns to use $z$ before the KL pulls $q_\phi$ onto the
 # prior (Bowman et al., 2016). The curves below always report the true ELBO, with $\beta=1$. Each epoch also
 # evaluates the test ELBO, so we can watch for overfitting.
-#
-# One change to the model pays off on this small data set: a **learned prior**. Instead of $\mathcal{N}(0,I)$,
-# $p_\theta(z)=\frac1C\sum_{c=1}^{C}\mathcal{N}\big(z;\,m_c,\,\mathrm{diag}\,s_c^2\big)$ is a mixture of $C=50$
-# Gaussians whose means and variances are trained with the rest of $\theta$ (Tomczak & Welling, 2018). The prior can
-# then follow where the encoder puts the digits. The price: the KL to a mixture has no closed form, so it is
-# estimated with the same sample $z$ as the reconstruction, as $\log q_\phi(z|x)-\log p_\theta(z)$ (still unbiased).
-# In `benchmarks/vae.py` (3 seeds) this raises the importance-weighted test $\log p_\theta(x)$ of section 9 from
-# $-16.84\pm0.02$ nats per image with $\mathcal{N}(0,I)$ (300 epochs) to $-16.32\pm0.06$ (250 epochs; ± is the sd
-# over seeds). The model below is this one.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-config = VAEConfig()  # the main model: mixture prior with C = 50 components, 250 epochs
-model, history = train_vae(x_train, config, x_test=x_test, device=device, progress=True,
-                           generator=torch.Generator().manual_seed(SEED))
-print(f"{config.epochs} epochs in {history.wall_s:.1f} s wall; final ELBO: "
-      f"train {history.train_elbo[-1]:.2f}, test {history.test_elbo[-1]:.2f} nats per image")
+config_std = VAEConfig(prior="standard")  # the slides' VAE: N(0, I) prior, closed-form KL, 250 epochs
+model_std, history_std = train_vae(x_train, config_std, x_test=x_test, device=device, progress=True,
+                                   generator=torch.Generator().manual_seed(SEED))
+print(f"{config_std.epochs} epochs in {history_std.wall_s:.1f} s wall; final ELBO: "
+      f"train {history_std.train_elbo[-1]:.2f}, test {history_std.test_elbo[-1]:.2f} nats per image")
 
 # %%
-# The log above is not compared (progress bar, wall time, late digits); this summary is. It is rounded coarsely,
-# and each assert keeps its value inside one rounding step, so the printed digits cannot change unless an assert
-# fails first. Bands: benchmarks/vae.py (seeds 0, 1, 2) ends at test ELBO -17.52/-17.50/-17.59 (mean -17.54,
-# sd 0.05) with train ELBO 2.83/2.83/3.01 nats above it; other CPU kernels move seed 0 by < 0.01 nats
-# (ATEN_CPU_CAPABILITY=default). So ±0.2 around -17.54 (4 sd, inside -17.75..-17.25) and ±0.45 around 3.
-final_train, final_test = history.train_elbo[-1], history.test_elbo[-1]
-print(f"{len(history.test_elbo)} epochs; final test ELBO {round(2 * final_test) / 2:.1f} nats per image "
-      f"(nearest half nat), train ELBO {final_train - final_test:.0f} nats above it (nearest nat)")
-assert len(history.test_elbo) == config.epochs == 250
-assert abs(final_test - (-17.54)) < 0.2, final_test
-assert abs(final_train - final_test - 3.0) < 0.45, final_train - final_test
+# The log above is not compared (progress bar, wall time, late digits); this summary is. It is rounded to the
+# nearest nat, and the assert keeps the value inside that rounding step (-18.5, -17.5), so the printed digits
+# cannot change unless the assert fails first. Why this step holds: this training run with seeds 0, 1, 2 ends at
+# a last-epoch test ELBO of -18.28/-18.17/-18.22 nats, all at least 0.2 inside it, and other CPU kernels move
+# seed 0 by < 0.01 nats.
+final_test_std = history_std.test_elbo[-1]
+print(f"N(0, I) prior: {len(history_std.test_elbo)} epochs; final test ELBO {final_test_std:.0f} nats per image "
+      f"(nearest nat)")
+assert len(history_std.test_elbo) == config_std.epochs == 250
+assert -18.5 < final_test_std < -17.5, final_test_std
 
 # %%
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
-ax.plot(history.epoch, history.train_elbo, label="train ELBO")
-ax.plot(history.epoch, history.test_elbo, label="test ELBO")
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
+ax.plot(history_std.epoch, history_std.train_elbo, label="train ELBO")
+ax.plot(history_std.epoch, history_std.test_elbo, label="test ELBO")
 ax.axhline(ll_indep.mean(), color="k", ls="--", lw=1, label=r"independent pixels, test $\log p(x)$")
-ax.axvspan(0, config.kl_warmup_epochs, color="0.9", label=r"KL warm-up ($\beta<1$)")
+ax.axvspan(0, config_std.kl_warmup_epochs, color="0.9", label=r"KL warm-up ($\beta<1$)")
 ax.set(xlabel="epoch", ylabel=r"$\mathcal{L}$ (nats per image)",
-       ylim=(ll_indep.mean() - 8, history.train_elbo[-1] + 2))
+       ylim=(ll_indep.mean() - 8, history_std.train_elbo[-1] + 2))
 ax.legend(loc="lower right")
 plt.show()
 
 # %% [markdown]
 # Both ELBOs climb quickly past the independent-pixel baseline. Later the train ELBO keeps rising while the test
 # ELBO levels off: with only 1437 training images the model starts to overfit, and the decaying learning rate
-# settles it.
+# settles it. The next cell tests each of these three claims against the noise of the curves.
 
 # %%
-test_elbo = elbo(model, x_test, generator=torch.Generator().manual_seed(2), n_samples=100)
-test_elbo = test_elbo.detach().cpu().numpy()  # (360,)
-gain = test_elbo - ll_indep  # (360,), paired per test image
-assert gain.mean() > 5 + 5 * gain.std(ddof=1) / np.sqrt(len(gain)), "the VAE should beat independent pixels"
-assert history.train_elbo[-1] > history.train_elbo[0] + 10
-assert max(history.test_elbo[-10:]) - min(history.test_elbo[-10:]) < 1.0, "test ELBO should have settled"
+test_elbo_std = elbo(model_std, x_test, generator=torch.Generator().manual_seed(2), n_samples=100)
+test_elbo_std = test_elbo_std.detach().cpu().numpy()  # (360,): 100 samples of z per image
+se = lambda a: a.std(ddof=1) / np.sqrt(len(a))  # noqa: E731  standard error of a mean over test images
+gain = test_elbo_std - ll_indep  # (360,), paired per test image
+assert gain.mean() > 5 * se(gain), "the VAE should beat independent pixels"  # 5 SE: false alarm < 1e-6
+# Each epoch's test ELBO draws one z per image, so it scatters around the model's value with standard error
+# se_epoch = SE over images of (1-sample ELBO - 100-sample ELBO). "Settled": the mean of the last 5 epochs is
+# that of the 5 before within 4 SE of their difference (SE = se_epoch * sqrt(2/5)); if the model stood still,
+# the test would fail once in 16,000 runs. It must also fail where the curve still climbs (epochs 1-10).
+one_sample = elbo(model_std, x_test, generator=torch.Generator().manual_seed(5)).detach().cpu().numpy()
+se_epoch = se(one_sample - test_elbo_std)
+
+
+def settled(curve, se_epoch):
+    """True if the last 5 values' mean equals the 5 before's within 4 standard errors of the difference."""
+    return abs(np.mean(curve[-5:]) - np.mean(curve[-10:-5])) < 4 * se_epoch * np.sqrt(2 / 5)
+
+
+assert settled(history_std.test_elbo, se_epoch) and not settled(history_std.test_elbo[:10], se_epoch)
+assert history_std.train_elbo[-1] - final_test_std > 5 * se_epoch, "train ELBO above test ELBO: overfitting"
+print(f"per-epoch noise of the test ELBO: SE {se_epoch:.1f} nats; settled at the end, not in epochs 1-10")
+
+# %% [markdown]
+# ## 7. A learned prior, measured
+#
+# The $\mathcal{N}(0,I)$ prior is a choice, not a law. On this small data set a **learned prior** pays off:
+# $p_\theta(z)=\frac1C\sum_{c=1}^{C}\mathcal{N}\big(z;\,m_c,\,\mathrm{diag}\,s_c^2\big)$, a mixture of $C=50$ Gaussians
+# whose means and variances are trained with the rest of $\theta$ (Tomczak & Welling, 2018). The prior can then
+# follow where the encoder puts the digits. The price: the KL to a mixture has no closed form. The training loop
+# estimates it with the same sample $z$ as the reconstruction term, so the objective is
+#
+# $$\hat{\mathcal{L}}(x)=\log p_\theta(x|z)-\big(\log q_\phi(z|x)-\log p_\theta(z)\big),\qquad z=\mu_\phi(x)+\sigma_\phi(x)\odot\epsilon .$$
+#
+# Its mean over $\epsilon$ is $\mathcal{L}$, because $\mathbb{E}_{q_\phi}[\log q_\phi(z|x)-\log p_\theta(z)]$ is the
+# definition of $D_{KL}(q_\phi\|p_\theta)$. We check this where the answer is known: with the $\mathcal{N}(0,I)$ prior,
+# on the encoder just trained, the Monte Carlo KL averaged over the test images must match the closed form of
+# section 3, up to Monte Carlo error. The same test must reject a wrong KL, here the reverse $D_{KL}(p_\theta\|q_\phi)$.
+
+# %%
+S_kl = 100  # samples of z per test image
+with torch.no_grad():
+    mu, log_var = model_std.encode(x_test)  # (360, J) each
+    eps = torch.randn(S_kl, *mu.shape, generator=torch.Generator().manual_seed(3)).to(device)
+    z = mu + torch.exp(0.5 * log_var) * eps  # (S, 360, J), z ~ q_phi(z|x)
+    zeros = torch.zeros_like(z)
+    kl_mc = (log_normal(z, mu, log_var) - log_normal(z, zeros, zeros)).mean(0)  # (360,) Monte Carlo KL
+    kl_exact = gaussian_kl(mu, log_var)  # (360,) closed form, KL(q || p)
+    kl_reverse = 0.5 * ((1 + mu**2) / log_var.exp() - 1 + log_var).sum(-1)  # KL(p || q): the wrong one
+kl_mc, kl_exact, kl_reverse = (t.cpu().numpy() for t in (kl_mc, kl_exact, kl_reverse))
+# The per-image differences are independent across images: 4 SE of their mean is a two-sided test with a
+# false alarm rate of 6e-5.
+d_right, d_wrong = kl_mc - kl_exact, kl_mc - kl_reverse
+assert abs(d_right.mean()) < 4 * se(d_right), "the Monte Carlo KL is unbiased for the closed form"
+assert abs(d_wrong.mean()) > 4 * se(d_wrong), "the same test rejects the reverse KL"
+print("on the 360 test images the Monte Carlo KL agrees with the closed form within 4 SE; "
+      "the same test rejects the reverse KL")
 
 
 # %% [markdown]
-# ## 7. What the model learned: reconstructions, samples, interpolation
+# Now the mixture. The function below writes $\hat{\mathcal{L}}$ out, with
+# $\log p_\theta(z)=\log\frac1C\sum_c\mathcal{N}(z;m_c,\mathrm{diag}\,s_c^2)$ computed by `logsumexp`. Then we train
+# the same network, with the same seed, schedule and number of epochs, with only the prior changed.
+
+# %%
+def elbo_mixture_by_hand(model, x, eps):
+    """One-sample ELBO per image, (B,), with the learned mixture prior and a Monte Carlo KL."""
+    mu, log_var = model.encode(x)  # q_phi(z|x): (B, J) each
+    z = mu + torch.exp(0.5 * log_var) * eps  # the one sample shared by both terms
+    log_px_z = -F.binary_cross_entropy_with_logits(model.decode(z), x, reduction="none").sum(-1)
+    log_pz_c = log_normal(z[:, None, :], model.prior_mu, model.prior_log_var)  # (B, C): log N(z; m_c, s_c^2)
+    log_pz = torch.logsumexp(log_pz_c, dim=-1) - math.log(model.config.prior_components)  # weights 1/C
+    return log_px_z - (log_normal(z, mu, log_var) - log_pz)
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+config = VAEConfig()  # the main model: the same, but a mixture prior with C = 50 components
+model, history = train_vae(x_train, config, x_test=x_test, device=device, progress=True,
+                           generator=torch.Generator().manual_seed(SEED))
+print(f"{config.epochs} epochs in {history.wall_s:.1f} s wall; final ELBO: "
+      f"train {history.train_elbo[-1]:.2f}, test {history.test_elbo[-1]:.2f} nats per image")
+
+# %%
+# Compared, like section 6's summary, to the nearest half nat: seeds 0, 1, 2 end at a last-epoch test ELBO of
+# -17.48/-17.50/-17.47 nats, all at least 0.2 inside the rounding step (-17.75, -17.25) that the assert keeps;
+# other CPU kernels move seed 0 by < 0.01 nats. "Settled" is section 6's test with this model's noise. The trained objective is checked too:
+# our formula on the test images, with the same eps the library draws from the same generator, equals
+# lecture_utils.vae.elbo, which computes the loss of train_vae.
+final_test = history.test_elbo[-1]
+print(f"mixture prior: {len(history.test_elbo)} epochs; final test ELBO {round(2 * final_test) / 2:.1f} "
+      f"nats per image (nearest half nat)")
+assert len(history.test_elbo) == config.epochs == 250
+assert -17.75 < final_test < -17.25, final_test
+test_elbo = elbo(model, x_test, generator=torch.Generator().manual_seed(2), n_samples=100)
+test_elbo = test_elbo.detach().cpu().numpy()  # (360,): 100 samples of z per image
+one_sample = elbo(model, x_test, generator=torch.Generator().manual_seed(5)).detach().cpu().numpy()
+se_epoch_mix = se(one_sample - test_elbo)
+assert settled(history.test_elbo, se_epoch_mix) and not settled(history.test_elbo[:10], se_epoch_mix)
+eps = torch.randn(len(x_test), config.z_dim, generator=torch.Generator().manual_seed(7)).to(device)
+with torch.no_grad():
+    ours = elbo_mixture_by_hand(model, x_test, eps)
+    library = elbo(model, x_test, generator=torch.Generator().manual_seed(7))
+torch.testing.assert_close(ours, library)
+
+# %% [markdown]
+# **Measured.** Both models, on the same test images: the ELBO with 100 samples of $z$ per image, and the
+# importance-weighted bound $\mathcal{L}_{500}$ of section 10, our best estimate of $\log p_\theta(x)$. Differences
+# are paired per image, so their standard errors are small.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+iw500 = {name: iw_log_likelihood(m, x_test, 500, generator=torch.Generator().manual_seed(510)).cpu().numpy()
+         for name, m in (("N(0, I)", model_std), ("mixture", model))}  # (360,) each
+print(f"{'prior':<10}{'test ELBO':>18}{'test L_500':>18}   (nats per image, ± SE over test images)")
+for name, e in (("N(0, I)", test_elbo_std), ("mixture", test_elbo)):
+    print(f"{name:<10}{e.mean():>11.2f} ± {se(e):.2f}{iw500[name].mean():>11.2f} ± {se(iw500[name]):.2f}")
+
+# %%
+# Compared: the gains, paired per image, to the nearest half nat. benchmarks/vae.py (seeds 0, 1, 2) gives ELBO
+# gains 0.66/0.63/0.50 and L_500 gains 0.56/0.64/0.54 nats; the asserts keep each inside its rounding step
+# (0.25, 0.75). Each gain must also be real: more than 5 paired SE (a false alarm < 1e-6).
+gain_elbo, gain_iw = test_elbo - test_elbo_std, iw500["mixture"] - iw500["N(0, I)"]
+for g in (gain_elbo, gain_iw):
+    assert 0.25 < g.mean() < 0.75 and g.mean() > 5 * se(g), (g.mean(), se(g))
+print(f"the mixture prior raises the test ELBO by {round(2 * gain_elbo.mean()) / 2:.1f} and the test L_500 by "
+      f"{round(2 * gain_iw.mean()) / 2:.1f} nats per image (nearest half nat; each > 5 paired SE)")
+
+# %%
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
+ax.plot(history_std.epoch, history_std.test_elbo, color="C0", label=r"prior $\mathcal{N}(0, I)$, closed-form KL")
+ax.plot(history.epoch, history.test_elbo, color="C3", label="learned mixture prior, Monte Carlo KL")
+ax.axvspan(0, config.kl_warmup_epochs, color="0.9", label=r"KL warm-up ($\beta<1$)")
+ax.set(xlabel="epoch", ylabel=r"test ELBO $\mathcal{L}$ (nats per image)",
+       ylim=(final_test_std - 3, final_test + 1))
+ax.legend(loc="lower right")
+plt.show()
+
+
+# %% [markdown]
+# The two test curves rise together while the KL is warmed up; after it, the mixture prior pulls ahead and
+# stays ahead, by about half a nat at the end (the compared line above). The standard prior asks every
+# $q_\phi(z|x)$ to stay close to one round blob at the origin; the mixture can follow the clusters the encoder
+# makes, so the KL term costs less. From here on, the main model is the one with the mixture prior.
+
+# %% [markdown]
+# ## 8. What the model learned: reconstructions, samples, interpolation
 #
 # **Reconstructions.** Encode a test digit, take the posterior mean $z=\mu_\phi(x)$, and show the decoder's
 # pixel probabilities $\pi_\theta(z)$.
@@ -325,7 +490,7 @@ def decode_probs(z):
 
 with torch.no_grad():
     recon = decode_probs(model.encode(x_test)[0])  # (360, 8, 8)
-fig, ax = plt.subplots(figsize=(7, 2.2))
+fig, ax = plt.subplots(figsize=grid_figsize(30, 15), layout="constrained")
 image_grid(ax, np.concatenate([digits.x_test[:15], recon[:15]]), ncols=15,
            title="top: test inputs $x$; bottom: reconstructions $\\pi_\\theta(\\mu_\\phi(x))$")
 plt.show()
@@ -336,7 +501,8 @@ plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# Check with a standard error: thresholded reconstructions vs. the best constant guess per pixel.
+# Check with a standard error: thresholded reconstructions vs. the best constant guess per pixel. The error rates
+# are paired per test image; 5 SE of their mean difference: a false alarm < 1e-6.
 err_vae = (np.round(recon) != digits.x_test).mean(axis=(1, 2))  # (360,) per-image pixel error rates
 p_train = digits.x_train.mean(0)  # (8, 8)
 err_const = (np.round(p_train) != digits.x_test).mean(axis=(1, 2))
@@ -355,14 +521,15 @@ with torch.no_grad():
 samples = decode_probs(z_prior)
 u = torch.rand(samples.shape, generator=torch.Generator().manual_seed(1)).numpy()
 pixels = (samples > u).astype(float)  # x_d ~ Bern(pi_d)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 2.6))
+width, height = grid_figsize(45, 15)
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(width, 2 * height), layout="constrained")
 image_grid(ax1, samples, ncols=15, title=r"$\pi_\theta(z)$, $z\sim p_\theta(z)$")
 image_grid(ax2, pixels, ncols=15, title=r"binary samples $x\sim p_\theta(x|z)$")
 plt.show()
 
 # %% [markdown]
 # Most prior samples look like digits. Some are blends, from regions of latent space that no training image
-# encodes to. The binary samples on the right add pixel noise, because the decoder's pixels are independent
+# encodes to. The binary samples below them add pixel noise, because the decoder's pixels are independent
 # *given* $z$.
 
 # %% [markdown]
@@ -374,7 +541,7 @@ with torch.no_grad():
     mu_ends = model.encode(x_test[[i, j]])[0].cpu().numpy()  # (2, J)
 t = np.linspace(0, 1, 12)[:, None]
 path = decode_probs((1 - t) * mu_ends[0] + t * mu_ends[1])  # (12, 8, 8)
-fig, ax = plt.subplots(figsize=(7, 1.3))
+fig, ax = plt.subplots(figsize=grid_figsize(14, 14), layout="constrained")
 image_grid(ax, np.concatenate([digits.x_test[[i]], path, digits.x_test[[j]]]), ncols=14,
            title=r"$x_a$, then $\pi_\theta((1-t)\mu_\phi(x_a)+t\,\mu_\phi(x_b))$ for $t=0,\dots,1$, then $x_b$")
 plt.show()
@@ -384,7 +551,7 @@ plt.show()
 # pixel-wise cross-fade. The latent space is smooth.
 
 # %% [markdown]
-# ## 8. A 2-D latent space you can look at
+# ## 9. A 2-D latent space you can look at
 #
 # With $J=2$ latent dimensions we can draw the whole latent space. The same training loop fits a second model,
 # with the $\mathcal{N}(0,I)$ prior so that a grid of its quantiles covers the latent plane. It is smaller, so its ELBO is worse, but it is easy to see.
@@ -411,28 +578,32 @@ assert final_test_2d < final_test - 2  # 3.3 nats or more in every benchmark see
 with torch.no_grad():
     mu_train_2d = model_2d.encode(x_train)[0].cpu().numpy()  # (1437, 2)
     mu_test_2d = model_2d.encode(x_test)[0].cpu().numpy()  # (360, 2)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5.6), gridspec_kw={"width_ratios": [1, 1.3]})
-sc = ax1.scatter(*mu_test_2d.T, c=digits.y_test, cmap="tab10", s=10, vmin=-0.5, vmax=9.5)
-fig.colorbar(sc, ax=ax1, ticks=range(10), label="digit label")
-ax1.set(xlabel=r"$\mu_{\phi,1}(x)$", ylabel=r"$\mu_{\phi,2}(x)$", title="test-set posterior means")
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 6))
+sc = ax.scatter(*mu_test_2d.T, c=digits.y_test, cmap="tab10", s=12, vmin=-0.5, vmax=9.5)
+fig.colorbar(sc, ax=ax, ticks=range(10), label="digit label")
+ax.set(xlabel=r"$\mu_{\phi,1}(x)$", ylabel=r"$\mu_{\phi,2}(x)$", title="test-set posterior means",
+       aspect="equal")
+plt.show()
 z_grid = latent_grid(15)  # (225, 2) at N(0,1) quantiles 0.05..0.95
 with torch.no_grad():
     manifold = torch.sigmoid(model_2d.decode(torch.as_tensor(z_grid, dtype=torch.float32, device=device)))
-image_grid(ax2, manifold.cpu().numpy().reshape(-1, 8, 8), ncols=15,
-           title=r"decoded $\pi_\theta(z)$ on a grid of prior quantiles")
+fig, ax = plt.subplots(figsize=grid_figsize(225, 15), layout="constrained")
+image_grid(ax, manifold.cpu().numpy().reshape(-1, 8, 8), ncols=15,
+           title=r"decoded $\pi_\theta(z)$ on a grid of prior quantiles ($z_1$ across, $z_2$ up)")
 plt.show()
 
 # %% [markdown]
-# Left: test digits of one class land in the same region of the latent plane, although the labels were never used
-# in training. Right: decoding a regular grid (evenly spaced in prior probability, as in Kingma & Welling's
+# Top: test digits of one class land in the same region of the latent plane, although the labels were never used
+# in training. Bottom: decoding a regular grid (evenly spaced in prior probability, as in Kingma & Welling's
 # figure 4) shows how one digit shades into its neighbours.
 
 # %%
 # The clusters are real: 5-nearest-neighbours on the 2-D means, fit on train, scored on test.
 knn = KNeighborsClassifier(n_neighbors=5).fit(mu_train_2d, digits.y_train)
 acc = knn.score(mu_test_2d, digits.y_test)
-acc_se = np.sqrt(acc * (1 - acc) / len(digits.y_test))
-assert acc - 0.1 > 10 * acc_se, "2-D means should separate digits far better than chance (10%)"
+acc_se = np.sqrt(acc * (1 - acc) / len(digits.y_test))  # binomial SE over the 360 test digits
+# Chance is 10% (ten balanced classes); 5 SE above it: a false alarm < 1e-6.
+assert acc - 0.1 > 5 * acc_se, "2-D means should separate digits far better than chance (10%)"
 
 
 # %% [markdown]
@@ -449,7 +620,7 @@ def show_latent(z1=0.0, z2=0.0):
     log_pz = -0.5 * (z1**2 + z2**2) - np.log(2 * np.pi)
     print(f"z = ({z1:+.2f}, {z2:+.2f})   log p(z) = {log_pz:.2f}   "
           f"nearest test mean: a {digits.y_test[nearest]}")
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7, 3.2), gridspec_kw={"width_ratios": [1.4, 1]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6), gridspec_kw={"width_ratios": [1.4, 1]})
     ax1.scatter(*mu_test_2d.T, c=digits.y_test, cmap="tab10", s=6, vmin=-0.5, vmax=9.5)
     ax1.plot(z1, z2, "kx", ms=12, mew=3)
     ax1.set(xlabel="$z_1$", ylabel="$z_2$", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), title="latent plane")
@@ -477,7 +648,7 @@ widgets.interact(latent_demo, z1=widgets.FloatSlider(description="$z_1$", **slid
                  z2=widgets.FloatSlider(description="$z_2$", **slider));
 
 # %% [markdown]
-# ## 9. How loose is the bound? Importance-weighted $\log p_\theta(x)$
+# ## 10. How loose is the bound? Importance-weighted $\log p_\theta(x)$
 #
 # The ELBO is what we optimized, but $\log p_\theta(x)$ is what we want to report. Importance sampling with the
 # encoder as proposal gives a family of tighter bounds (Burda et al., 2016):
@@ -493,10 +664,10 @@ widgets.interact(latent_demo, z1=widgets.FloatSlider(description="$z_1$", **slid
 # NBVAL_IGNORE_OUTPUT
 ks = [1, 5, 50, 500]
 iw = {k: iw_log_likelihood(model, x_test, k, generator=torch.Generator().manual_seed(10 + k)).cpu().numpy()
-      for k in ks}  # each (360,) nats per image
+      for k in ks[:-1]}  # each (360,) nats per image
+iw[500] = iw500["mixture"]  # section 7 computed it, with this seed (10 + 500)
 iw_prior = {k: iw_log_likelihood(model, x_test, k, proposal="prior",  # naive Monte Carlo
                                  generator=torch.Generator().manual_seed(20 + k)).cpu().numpy() for k in ks}
-se = lambda a: a.std(ddof=1) / np.sqrt(len(a))  # noqa: E731
 print(f"{'independent pixels (exact)':<34}{ll_indep.mean():8.2f} ± {se(ll_indep):.2f}")
 print(f"{'VAE ELBO (100 samples)':<34}{test_elbo.mean():8.2f} ± {se(test_elbo):.2f}")
 print(f"{'K':>5} {'proposal q(z|x)':>18} {'proposal p(z)':>18}")
@@ -512,7 +683,7 @@ print(f"L_500 is {iw_gap:.0f} nat per image above the ELBO (nearest nat)")
 assert abs(iw_gap - 1.2) < 0.25, iw_gap
 
 # %%
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 ax.plot(ks, [iw[k].mean() for k in ks], "o-", label=r"$\mathcal{L}_K$, proposal $q_\phi(z|x)$")
 ax.axhline(test_elbo.mean(), color="C1", label=r"ELBO $\mathcal{L}$")
 ax.plot(ks, [iw_prior[k].mean() for k in ks], "s:", color="C3",
@@ -520,7 +691,7 @@ ax.plot(ks, [iw_prior[k].mean() for k in ks], "s:", color="C3",
 ax.axhline(ll_indep.mean(), color="k", ls="--", lw=1, label="independent pixels")
 ax.set(xscale="log", xlabel="$K$ (importance samples)", ylabel="test nats per image",
        ylim=(ll_indep.mean() - 2, iw[500].mean() + 1.5))
-ax.legend(fontsize=9)
+ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
 plt.show()
 
 # %% [markdown]
@@ -530,9 +701,9 @@ plt.show()
 # proposal, the estimate starts far below (off the plot at $K=1$) and with 500 samples per image is still worse than
 # the encoder's estimate with 5. Knowing where to look is why the encoder is worth training.
 #
-# Our target for this model was a test $\mathcal{L}_{500}$ of $-16.5$ nats per image or better. It is met:
-# `benchmarks/vae.py` gives $-16.31$, $-16.27$ and $-16.38$ for seeds 0, 1 and 2 (mean $-16.32$, sd $0.06$), 9 nats
-# better than independent pixels.
+# Our target for this model was a test $\mathcal{L}_{500}$ of $-16.5$ nats per image or better. The next cell
+# checks that it is met, and how far $\mathcal{L}_{500}$ is above independent pixels. For other seeds,
+# `benchmarks/vae.py` gives $-16.31$, $-16.27$ and $-16.38$ for seeds 0, 1 and 2 (mean $-16.32$, sd $0.06$).
 
 # %%
 # Paired per-image differences; every claim above holds by many standard errors.
@@ -541,12 +712,15 @@ for lo, hi in pairs:
     d = hi - lo
     assert d.mean() > 5 * se(d)
 assert abs((iw[1] - test_elbo).mean()) < 5 * se(iw[1] - test_elbo)  # K = 1 is the ELBO
-# benchmarks/vae.py, 3 seeds: -16.32 ± 0.06 (sd) nats; 5 sd of slack (-16.6) covers seed-to-seed and
-# kernel-to-kernel changes of the training trajectory.
-assert iw[500].mean() > -16.32 - 5 * 0.06
+# The target is the design goal stated above; the gain over independent pixels is printed to the nearest nat,
+# and benchmarks/vae.py's seeds 0, 1, 2 give 8.99/9.03/8.92 nats, well inside that step (8.5, 9.5).
+gain_indep = (iw[500] - ll_indep).mean()
+assert iw[500].mean() > -16.5 and 8.5 < gain_indep < 9.5, (iw[500].mean(), gain_indep)
+print(f"test L_500 meets the target of -16.5 nats: {iw[500].mean() > -16.5}; it is {gain_indep:.0f} nats per image "
+      f"above independent pixels (nearest nat)")
 
 # %% [markdown]
-# ## 10. Why reparameterize? Gradient variance on the trained model
+# ## 11. Why reparameterize? Gradient variance on the trained model
 #
 # [Notebook 01](01_gradient_estimators.ipynb) compared two estimators of $\nabla_\theta\mathbb{E}_{z\sim p_\theta}[f(z)]$
 # on $f(z)=z^2$, and found that the pathwise estimator's variance is many times smaller. Here is the same
@@ -575,14 +749,14 @@ print(f"variance ratio score / pathwise = {total_var['score'] / total_var['pathw
 # %%
 u = grads["pathwise"].mean(0) / np.linalg.norm(grads["pathwise"].mean(0))  # a fixed direction in phi-space
 proj = {name: g @ u for name, g in grads.items()}  # (S,) each: estimates of the directional derivative
-fig, ax = plt.subplots(figsize=(6.4, 3.4))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 bins = np.linspace(*np.percentile(proj["score"], [1, 99]), 50)
-for name in ("score", "pathwise"):
-    ax.hist(proj[name], bins=bins, alpha=0.6, density=True, label=f"{name} (S = {S})")
-ax.axvline(proj["pathwise"].mean(), color="k", lw=1, label="pathwise mean")
+for name, label in (("score", "score function"), ("pathwise", "pathwise (reparameterized)")):
+    ax.hist(proj[name], bins=bins, alpha=0.6, density=True, label=f"{label}, S = {S} samples")
+ax.axvline(proj["pathwise"].mean(), color="k", lw=1, label="mean of the pathwise estimates")
 ax.set(xlabel=r"single-sample estimate of $u^\top\nabla_\phi \mathbb{E}_q[\log p_\theta(x|z)]$",
        ylabel="density")
-ax.legend()
+ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
@@ -591,10 +765,16 @@ plt.show()
 # variance ratio times more samples, which is the gap notebook 01 measured on $f(z)=z^2$, now on a real encoder.
 
 # %%
+from scipy.stats import f as f_dist
+
 a, b = proj["score"], proj["pathwise"]
+# Both unbiased: the means differ by less than 5 SE of their difference (a false alarm < 1e-6).
 assert abs(a.mean() - b.mean()) < 5 * np.sqrt(a.var(ddof=1) / S + b.var(ddof=1) / S), "both are unbiased"
-# F-test on the projections, and the total variances: the pathwise estimator wins by a wide margin.
-assert a.var(ddof=1) / b.var(ddof=1) > 10 and total_var["score"] > 10 * total_var["pathwise"]
+# How much wider: if the two variances were equal, their sample ratio would follow an F(S-1, S-1) law. Dividing
+# the observed ratio by that law's 1 - 1e-6 quantile gives a lower confidence bound on the true ratio; the summary
+# claims "an order of magnitude or more", so that bound must exceed 10.
+ratio_lower = (a.var(ddof=1) / b.var(ddof=1)) / f_dist.ppf(1 - 1e-6, S - 1, S - 1)
+assert ratio_lower > 10, ratio_lower
 
 # %% [markdown]
 # ## Summary
@@ -608,7 +788,8 @@ assert a.var(ddof=1) / b.var(ddof=1) > 10 and total_var["score"] > 10 * total_va
 #   $z=\mu+\sigma\odot\epsilon$ lets autograd carry low-variance gradients through the sample.
 # - On binarized 8×8 digits, a small MLP VAE trains in seconds on a CPU. It clearly beats the independent-pixel
 #   model, and importance weighting ($K=500$) shows that its ELBO is loose by about a nat.
-# - On the trained encoder, the score-function gradient's variance is orders of magnitude above the pathwise one.
+# - On the trained encoder, the score-function gradient's variance is more than an order of magnitude above the
+#   pathwise one.
 
 # %% [markdown]
 # ## Exercises
@@ -620,8 +801,8 @@ assert a.var(ddof=1) / b.var(ddof=1) > 10 and total_var["score"] > 10 * total_va
 #    or ambiguous digits. Their true posterior is broad or multi-modal, and the diagonal Gaussian
 #    $q_\phi$ cannot match it, so $D_{KL}(q_\phi\|p_\theta(z|x))$ is large.
 #    </details>
-# 2. **No warm-up.** Retrain with `VAEConfig(prior="standard", kl_warmup_epochs=0)` and
-#    with `VAEConfig(prior="standard")`. Does the test ELBO change? Count the latent
+# 2. **No warm-up.** Retrain with `VAEConfig(prior="standard", kl_warmup_epochs=0)` and compare it with
+#    `model_std` of section 6. Does the test ELBO change? Count the latent
 #    dimensions in use, for example those whose average KL is above 0.01 nats.
 #    <details><summary>Answer</summary>
 #    Count active dimensions with

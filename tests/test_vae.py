@@ -221,6 +221,31 @@ def test_the_first_adam_step_follows_the_training_objective(train_k: int, digits
         torch.testing.assert_close(p1[clear], expected[clear], rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("prior", ["standard", "mog"])
+def test_a_written_out_epoch_replays_train_vae(prior: str, digits) -> None:
+    """Several minibatch steps with KL warm-up, written out as notebook 03 does, give train_vae's weights."""
+    config = VAEConfig(z_dim=2, hidden=16, n_hidden=1, epochs=1, batch_size=32, prior=prior,
+                       prior_components=3)
+    x = digits[0][:100].reshape(100, 64).float()
+    g = gen(21)  # the draw order notebook 03 relies on: weights, the epoch's permutation, eps per minibatch
+    model = VAE(config, generator=g)
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    beta = kl_weight(0, config.kl_warmup_epochs)
+    for idx in torch.randperm(100, generator=g).split(config.batch_size):  # 4 steps, the last one short
+        mu, log_var = model.encode(x[idx])
+        z = mu + (0.5 * log_var).exp() * torch.randn(len(idx), 2, generator=g)
+        rec = torch.distributions.Bernoulli(logits=model.decode(z)).log_prob(x[idx]).sum(-1)
+        kl = log_normal(z, mu, log_var) - model.log_prior(z)  # one-sample KL (unbiased for either prior)
+        if prior == "standard":
+            kl = gaussian_kl(mu, log_var)
+        opt.zero_grad()
+        (-(rec - beta * kl).mean()).backward()
+        opt.step()
+    trained, _ = train_vae(x, config, generator=gen(21))
+    for p_ours, p_lib in zip(model.parameters(), trained.parameters(), strict=True):
+        torch.testing.assert_close(p_ours, p_lib)
+
+
 def test_gradient_estimators_match_plain_autograd(trained, digits) -> None:
     model, _ = trained
     x = digits[1][:8].reshape(8, 64)
