@@ -79,7 +79,7 @@ from lecture_utils.estimators import (
     square_example_variance,
     variance_bounds,
 )
-from lecture_utils.plotting import STYLE
+from lecture_utils.plotting import FULL_WIDTH, STYLE
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -139,7 +139,7 @@ n = 2000
 J_hat = np.array([f(rng.standard_normal(n) + t).mean() for t in theta_grid])  # z ~ N(theta, 1)
 J_se = np.sqrt((4 * theta_grid**2 + 2) / n)
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6))
 zz = np.linspace(-4, 6, 400)
 for t in (-1.0, 0.0, 2.0):
     ax1.plot(zz, stats.norm.pdf(zz, t), label=rf"$p_\theta(z)$, $\theta={t:g}$")
@@ -205,7 +205,7 @@ print(f"per-sample estimates range from {g_score.min():.1f} to {g_score.max():.1
 integrand = lambda z: f(z) * (z - theta) * stats.norm.pdf(z, theta)    # f(z) * d/dtheta p_theta(z)
 area, area_err = integrate.quad(integrand, -np.inf, np.inf)
 zz = np.linspace(-2, 6, 400)
-fig, ax = plt.subplots(figsize=(6.4, 3.4))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.4))
 ax.fill_between(zz, integrand(zz), where=integrand(zz) > 0, color="C2", alpha=0.4, label="positive part")
 ax.fill_between(zz, integrand(zz), where=integrand(zz) < 0, color="C3", alpha=0.4, label="negative part")
 ax.plot(zz, integrand(zz), "k-", lw=1)
@@ -257,7 +257,7 @@ print(f"per-sample estimates range from {g_path.min():.1f} to {g_path.max():.1f}
 
 # %%
 th = np.linspace(0.5, 3.5, 100)
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 for i, e in enumerate(eps[:5]):
     ax.plot(th, (th + e) ** 2, color="C0", lw=0.8, alpha=0.7, label=r"$f(\theta + \varepsilon_i)$" if i == 0 else None)
     ax.plot(th, (theta + e) ** 2 + 2 * (theta + e) * (th - theta), color="C0", ls=":", lw=0.8)  # tangent at theta
@@ -374,7 +374,7 @@ assert abs(mc_var - 87.0) < 4 * mc_se
 # %%
 stats1 = EstimatorStats(np.array(Ns), means1, vars1, reps, ddof=0)   # np.var: ddof=0, as in the slides
 stats2 = EstimatorStats(np.array(Ns), means2, vars2, reps, ddof=0)
-fig, ax = plt.subplots(figsize=(6.4, 4.0))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.0))
 plot_variance_vs_n(ax, Ns, {"score function": vars1, "pathwise": vars2},
                    {"score function": sigma2["score"], "pathwise": sigma2["pathwise"]})
 ax.set_title(r"$z\sim N(2, 1)$, $f(z)=z^2$: 100 repetitions per $N$")
@@ -497,7 +497,7 @@ assert abs(grad_path.item() - 2 * theta) < 5 * np.sqrt(sigma2["pathwise"] / 1000
 cfg = DescentConfig(theta0=2.0, lr=0.05, steps=100, n=16, chains=64)
 runs = {k: gradient_descent(cfg, estimator=k, generator=torch.Generator().manual_seed(SEED), device=device)
         for k in kinds}                                       # each (steps+1, chains)
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6), sharey=True)
 for ax, k in zip(axes, kinds):
     plot_trajectories(ax, runs[k], expected=expected_descent_path(cfg), n_show=10,
                       title=f"{'score function' if k == 'score' else 'pathwise'}, $N={cfg.n}$ per step")
@@ -580,7 +580,7 @@ print(f"estimated b* = {b_hat.b:.2f} +- {b_hat.se:.2f}   (exact {baselines['b = 
 assert abs(b_hat.b - baselines["b = b*"]) < 4 * b_hat.se
 
 b_grid = np.linspace(-4, 16, 200)
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 ax.plot(b_grid, square_example_variance(theta, estimator="score", baseline=b_grid), "k-",
         label=r"exact $\mathrm{Var}[(f(z)-b)(z-\theta)]$")
 for i, name in enumerate(baselines):
@@ -635,7 +635,7 @@ np.testing.assert_allclose(g_torch.item(), (fb(z_np) * bernoulli_score(z_np, the
 thetas_b = np.linspace(0.05, 0.95, 19)
 means_b = np.array([bernoulli_score_function_grad(fb, t, 20_000, rng=rng).mean() for t in thetas_b])
 ses_b = np.sqrt([bernoulli_score_variance(fb, t) / 20_000 for t in thetas_b])
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.4))
 th = np.linspace(0, 1, 400)
 for uu in (0.2, 0.5, 0.8):
     ax1.plot(th, (uu < th).astype(float), label=f"$u = {uu}$")
@@ -675,7 +675,7 @@ def estimator_histograms(theta: float = 2.0, N: int = 100, reps: int = 500, seed
         exact = square_example_variance(theta, estimator=k).item() / N
         result[name] = {"mean": g.mean(), "var": g.var(ddof=1), "exact_var": exact}
         print(f"{name:>14}: mean {g.mean():7.3f}   variance {g.var(ddof=1):9.3g}   (exact {exact:.3g})")
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.4))
     plot_estimate_histograms(ax, {"score function": g1, "pathwise": g2}, 2 * theta)
     ax.set_title(rf"$\theta = {theta:g}$, $N = {N}$, {reps} repetitions")
     plt.show()

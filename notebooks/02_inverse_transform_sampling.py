@@ -47,7 +47,7 @@ from scipy import stats
 from sklearn.datasets import load_iris
 
 from lecture_utils import sampling as S
-from lecture_utils.plotting import STYLE
+from lecture_utils.plotting import FULL_WIDTH, STYLE
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -104,7 +104,7 @@ print("first ten u:", np.round(u[:10], 2).tolist())
 print("their samples:", x_cat[:10].tolist())
 
 # %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.2))
 edges = np.concatenate([[0.0], c])
 for j in range(len(pi)):
     ax1.barh(0, pi[j], left=edges[j], height=0.5, color=f"C{j}", alpha=0.6, edgecolor="k")
@@ -155,7 +155,7 @@ assert chi2_cat.pvalue > ALPHA
 x_grid = np.linspace(0, 5, 400)
 u_demo = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
 x_demo = S.exponential_inverse_cdf(u_demo)
-fig, ax = plt.subplots(figsize=(6, 3.6))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 S.plot_inverse_cdf_mapping(ax, x_grid, S.exponential_cdf(x_grid), u_demo, x_demo)
 ax.set_title(r"$u \mapsto x = F_X^{-1}(u)$ for $\mathrm{Exp}(1)$")
 print("u =", u_demo.tolist(), "->  x =", np.round(x_demo, 3).tolist())
@@ -192,7 +192,7 @@ n_cont = 20_000
 samples = {name: S.inverse_transform(inv, n_cont, rng=rng) for name, (_, inv, *_) in closed_forms.items()}
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+fig, axes = plt.subplots(1, 3, figsize=(FULL_WIDTH, 3.4))
 for ax, (name, (_, _, pdf, _, (lo, hi))) in zip(axes, closed_forms.items()):
     grid = np.linspace(lo, hi, 400)
     S.plot_hist_vs_density(ax, samples[name], grid, pdf(grid), bins=np.linspace(lo, hi, 61),
@@ -265,7 +265,7 @@ except ValueError as err:
 # %%
 x_grid = np.linspace(-4.5, 5, 500)
 u_demo = np.array([0.05, 0.2, 0.3, 0.4, 0.6, 0.8, 0.95])
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6))
 S.plot_inverse_cdf_mapping(ax1, x_grid, gm.cdf(x_grid), u_demo, gm.inverse_cdf(u_demo))
 ax1.set_title(r"Bisection inverts the mixture's $F_X$")
 S.plot_hist_vs_density(ax2, x_gm, x_grid, gm.pdf(x_grid), bins=np.linspace(-4.5, 5, 61),
@@ -303,7 +303,7 @@ assert abs(x_gm.mean() - gm.mean) < 5 * se
 def show_u(u=0.5):
     """Draw u -> x = F^{-1}(u) on the mixture's CDF and density; print and return x."""
     x = float(gm.inverse_cdf(np.array([u]))[0])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.2))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.2))
     S.plot_inverse_cdf_mapping(ax1, x_grid, gm.cdf(x_grid), np.array([u]), np.array([x]))
     ax2.plot(x_grid, gm.pdf(x_grid), lw=2)
     ax2.axvline(x, color="C3", ls="--")
@@ -348,7 +348,7 @@ petal = load_iris().data[:, 2]          # (150,) petal length in cm
 x_grid_iris = np.linspace(0.5, 7.5, 800)
 u_demo = np.array([0.1, 0.3, 0.5, 0.8])
 x_resampled = S.empirical_inverse_cdf(petal, rng.random(n_cont))
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6))
 S.plot_inverse_cdf_mapping(ax1, x_grid_iris, S.empirical_cdf(petal, x_grid_iris), u_demo,
                            S.empirical_inverse_cdf(petal, u_demo))
 ax1.set(xlabel="petal length $x$ (cm)", ylabel="$u = F_n(x)$", title="Empirical CDF of 150 iris petals")
@@ -381,7 +381,7 @@ assert observed.sum() == n_cont and chi2_emp.pvalue > ALPHA
 # (`scipy.stats.kstwo`).
 
 # %%
-fig, ax = plt.subplots(figsize=(6.4, 3.6))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.6))
 ax.plot(x_grid, gm.cdf(x_grid), "k", lw=2, label="$F_X$")
 for n_data in (20, 200, 2000):
     data = gm.sample(n_data, rng=rng)
@@ -429,7 +429,7 @@ R, m = 300, 200
 p_right = S.ks_pvalues(gm.inverse_cdf(rng.random((R, m))), gm.cdf)   # one KS p-value per row
 wrong_batches = (w * (mu + sigma * stats.norm.ppf(rng.random((R, m)))[..., None])).sum(-1)
 p_wrong = S.ks_pvalues(wrong_batches, gm.cdf)
-fig, ax = plt.subplots(figsize=(6.4, 3.2))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.2))
 ax.hist(p_right, bins=20, range=(0, 1), alpha=0.6, label="correct sampler")
 ax.hist(p_wrong, bins=20, range=(0, 1), alpha=0.6, label="mixed quantiles")
 ax.set(xlabel="KS p-value", ylabel=f"count of {R} batches", title="p-values: uniform under the null, near 0 otherwise")
@@ -463,7 +463,7 @@ assert np.mean(p_wrong < ALPHA) > 0.9
 z = rng.standard_normal(n_cont)
 x_gen = S.gaussian_to_target(z, gm.inverse_cdf)          # G(z) = F^{-1}(Phi(z))
 z_grid = np.linspace(-3.5, 3.5, 400)
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+fig, axes = plt.subplots(1, 3, figsize=(FULL_WIDTH, 3.4))
 S.plot_hist_vs_density(axes[0], z, z_grid, stats.norm.pdf(z_grid), bins=np.linspace(-3.5, 3.5, 51),
                        label="noise $z$", density_label=r"$N(0,1)$")
 axes[0].set(xlabel="$z$", title="Input: Gaussian noise")

@@ -52,7 +52,7 @@ from scipy import stats
 from lecture_utils import gan, gan_eval
 from lecture_utils import sampling as S
 from lecture_utils.data import load_digits_split
-from lecture_utils.plotting import STYLE, image_grid
+from lecture_utils.plotting import FULL_WIDTH, STYLE, grid_figsize, image_grid
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -150,7 +150,7 @@ with torch.no_grad():
 v_hat, v_se = 2 * terms.mean(), 2 * terms.std() / np.sqrt(len(terms) / 2)
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.4))
 ax.plot(xs, p_data, label="$p_{data}$")
 ax.plot(xs, p_g, label="$p_g$")
 ax.plot(xs, d_star, "k", lw=2, label="$D^*(x)$")
@@ -182,7 +182,7 @@ assert value - v_hat < 0.02 and gap < 0.05
 
 # %%
 d = np.linspace(1e-3, 1 - 1e-3, 500)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.4))
 ax1.plot(d, np.log1p(-d), label=r"saturating: $\log(1-D(G(z)))$ (minimise)")
 ax1.plot(d, -np.log(d), label=r"non-saturating: $-\log D(G(z))$ (minimise)")
 ax1.set(xlabel="$D(G(z))$", ylabel="generator loss", ylim=(-5, 5))
@@ -217,11 +217,12 @@ for loss in ["saturating", "non_saturating"]:
     toy[loss] = dict(hist=st.history.as_arrays(), mean=np.array(means))
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+fig, axes = plt.subplots(1, 3, figsize=(FULL_WIDTH, 3.0))
 for loss, r in toy.items():
-    axes[0].plot(r["hist"]["d_fake"], label=loss)
-    axes[1].semilogy(r["hist"]["g_grad_norm"] + 1e-12, label=loss)
-    axes[2].plot(np.arange(10, 301, 10), r["mean"], label=loss)
+    name = loss.replace("_", "-")  # "non-saturating", in words
+    axes[0].plot(r["hist"]["d_fake"], label=name)
+    axes[1].semilogy(r["hist"]["g_grad_norm"] + 1e-12, label=name)
+    axes[2].plot(np.arange(10, 301, 10), r["mean"], label=name)
 axes[0].set(xlabel="generator step", ylabel="mean $D(G(z))$")
 axes[1].set(xlabel="generator step", ylabel=r"$\|\nabla_{\theta_g}\,$loss$\|$")
 axes[2].axhline(4.0, color="k", ls=":", label="target mean")
@@ -268,7 +269,7 @@ zs = np.linspace(-3, 3, 301)
 with torch.no_grad():
     g_of_z = st_1d.G(torch.as_tensor(zs, dtype=torch.float32).view(-1, 1)).numpy().ravel()
 x_gan = gan.generate(st_1d.G, 20_000, 1, generator=torch.Generator().manual_seed(1)).ravel()
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.4))
 ax1.plot(zs, transport(zs), "k", lw=2, label=r"$F^{-1}(\Phi(z))$")
 ax1.plot(zs, transport(-zs), "k:", lw=2, label=r"$F^{-1}(\Phi(-z))$")
 ax1.plot(zs, g_of_z, "C3", lw=2, label=r"learned $G_{\theta_g}(z)$")
@@ -341,12 +342,14 @@ for label, (cfg, nets) in settings.items():
     runs[label].snaps = snaps
 
 # %%
-fig, axes = plt.subplots(2, 4, figsize=(12, 6.2))
+fig, axes = plt.subplots(2, 4, figsize=(FULL_WIDTH, 4.6))
 for row, label in zip(axes, runs):
     for ax, (step, x_s, (xx, yy, dd)) in zip(row, runs[label].snaps):
-        ax.contourf(xx, yy, dd, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.5)
+        surface = ax.contourf(xx, yy, dd, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.5)
         gan.plot_samples(ax, ring, x_s, lim=1.5, title=f"{label}, step {step}")
+        ax.title.set_fontsize(9)
 fig.tight_layout()
+fig.colorbar(surface, ax=axes, shrink=0.8, label=r"$D_{\theta_d}(x)$: probability of real")
 plt.show()
 
 # %% [markdown]
@@ -401,7 +404,7 @@ with torch.no_grad():
 jac = gan.jacobian_norms(G_ring, z_eval)
 near = np.linalg.norm(x_eval[:, None] - ring.means[None], axis=-1).min(1) <= 3 * ring.std  # high quality
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.6))
 order = np.argsort(jac)  # steepest drawn last, on top
 pts = ax1.scatter(*x_eval[order].T, c=np.log10(jac[order]), s=6, cmap="viridis")
 ax1.scatter(*ring.means.T, marker="o", facecolors="none", edgecolors="r", s=120, label="modes")
@@ -548,13 +551,14 @@ _ = gan.train(dstate, gan.tensor_sampler(x_train), dcfg.steps, generator=torch.G
           device=device, progress=True, callback=keep_grid, every=dcfg.steps // 3)
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 2.6))
+w, h1 = grid_figsize(40, 20, cell_in=0.4)
+fig, axes = plt.subplots(3, 1, figsize=(w, 3 * h1))
 for ax, (step, imgs) in zip(axes, grids):
-    image_grid(ax, imgs, ncols=10, title=f"fixed $z$, step {step}")
+    image_grid(ax, imgs, ncols=20, title=f"fixed $z$, step {step}")
 fig.tight_layout()
 h = dstate.history.as_arrays()
 smooth = lambda v: np.convolve(v, np.ones(50) / 50, mode="valid")
-fig, ax = plt.subplots(figsize=(7, 3))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.0))
 ax.plot(smooth(h["d_loss"]), label=r"discriminator loss $-V$ (+ R1)")
 ax.plot(smooth(h["g_loss"]), label=r"generator loss $-\log D(G(z))$")
 ax.axhline(np.log(4), color="k", ls=":", label=r"$\log 4$: $D = 1/2$ everywhere")
@@ -575,7 +579,7 @@ samples = gan.generate(dstate.G, 1000, dcfg.latent_dim, generator=torch.Generato
 nn_idx, nn_dist = gan_eval.nearest_neighbours(samples, digits.x_train)
 _, train_nn_dist = gan_eval.nearest_neighbours(digits.x_test, digits.x_train)  # held-out real digits, same question
 pairs = np.concatenate([samples[:12], digits.x_train[nn_idx[:12]]])  # row 1: generated, row 2: its neighbour
-fig, ax = plt.subplots(figsize=(6, 1.7))
+fig, ax = plt.subplots(figsize=grid_figsize(24, 12), layout="constrained")
 image_grid(ax, pairs, ncols=12, title="top: generated digits; bottom: nearest training image")
 plt.show()
 
@@ -603,7 +607,7 @@ path = (1 - t) * ends[:, :1] + t * ends[:, 1:]  # (4, 10, latent_dim)
 dstate.G.eval()
 with torch.no_grad():
     frames = dstate.G(path.reshape(40, -1)).cpu().numpy()
-fig, ax = plt.subplots(figsize=(6, 2.6))
+fig, ax = plt.subplots(figsize=grid_figsize(40, 10), layout="constrained")
 image_grid(ax, frames, ncols=10, title="$G((1-t)z_a + t z_b)$, $t = 0, \\dots, 1$")
 plt.show()
 
@@ -737,7 +741,7 @@ _ = G_frozen.requires_grad_(True)
 # %%
 with torch.no_grad():
     recon = [G_frozen(z).cpu().numpy() for z, _ in inverted]
-fig, ax = plt.subplots(figsize=(5, 2.2))
+fig, ax = plt.subplots(figsize=grid_figsize(24, 8), layout="constrained")
 image_grid(ax, np.concatenate([digits.x_test[:8], *recon]), ncols=8,
            title=r"test digits $x$ | $G(\hat z)$ from two starts")
 plt.show()
