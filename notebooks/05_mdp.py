@@ -73,7 +73,7 @@ from lecture_utils.mdp import (
     uniform_policy,
     value_iteration,
 )
-from lecture_utils.plotting import STYLE, plot_grid_trajectory, plot_value_grid
+from lecture_utils.plotting import FULL_WIDTH, STYLE, plot_grid_trajectory, plot_value_grid
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -317,7 +317,7 @@ for s in (15, 16, 17, 18, 19, 14):
     print(f"{s:5d} | {ACTION_ARROWS[pi_det[s]]}")
 print("pi_noisy(.|s0) =", {a: round(float(p), 2) for a, p in zip(ACTION_ARROWS, pi_noisy[s0])})
 
-fig, axes = plt.subplots(1, 2, figsize=(8.6, 4))
+fig, axes = plt.subplots(1, 2, figsize=(FULL_WIDTH, 4))
 for ax, pol, name in zip(axes, (pi_det, pi_noisy), (r"deterministic $a = \pi(s)$", r"stochastic $\pi(a|s)$ (arrow length)")):
     plot_value_grid(ax, np.zeros(25), env.shape, policy=pol, terminal=mdp.terminal, labels=blank, cmap="Blues",
                     vmin=-0.15, vmax=1, title=name)
@@ -355,7 +355,7 @@ for g in (0.0, 0.5, 0.9, 1.0):
     print(f"gamma = {g:.1f}:  G_0 = {G:.3f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 3.2))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.2))
 t = np.arange(40)
 for k, g in enumerate((0.5, 0.8, 0.9, 0.95)):
     ax.plot(t, g**t, "o-", ms=3, color=f"C{k}", label=rf"$\gamma={g}$")
@@ -474,7 +474,7 @@ assert (err <= gamma ** np.arange(151) * np.abs(V_exact).max() + 1e-12).all()
 print(f"MC vs exact: largest |z| = {z.max():.2f} over {live.sum()} states; iterative after 150 sweeps: error {err[-1]:.1e}")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+fig, axes = plt.subplots(1, 3, figsize=(FULL_WIDTH, 3.9))
 plot_value_grid(axes[0], V_exact, env.shape, terminal=mdp.terminal, labels=EXITS, fmt=".2f",
                 title=r"$V^\pi$, uniform random $\pi$ ($\gamma=0.9$)")
 axes[1].errorbar(V_exact[live], V_mc[live], yerr=2 * V_mc_se[live], fmt="o", ms=4, label=r"Monte Carlo $\pm 2$ SE")
@@ -558,7 +558,7 @@ print("same greedy action in", int((pi_star == pi_pit).sum()), "of 25 states")
 print("Q*(S, .) =", {a: round(float(q), 3) for a, q in zip(ACTION_ARROWS, Q_star[s0])}, " ->  pi*(S) =", ACTION_ARROWS[pi_star[s0]])
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(FULL_WIDTH, 4.2))
 plot_value_grid(axes[0], V_star, env.shape, policy=pi_star, terminal=mdp.terminal, labels=EXITS, fmt=".2f",
                 title=r"$V^*$ and $\pi^*$ ($\gamma = 0.9$)")
 vi_err = [np.abs(v - V_pit).max() for v in vi_history]  # distance to the exact V* of policy iteration
@@ -610,7 +610,7 @@ Q35 = q_from_v(ex35, v_opt)
 best = np.isclose(Q35, Q35.max(axis=1, keepdims=True))  # all optimal actions, as the book draws them
 pi_all_optimal = best / best.sum(axis=1, keepdims=True)
 names = {1: "A", 3: "B", 21: "A'", 13: "B'"}
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.3))
+fig, axes = plt.subplots(1, 2, figsize=(FULL_WIDTH, 4.3))
 plot_value_grid(axes[0], v_random, (5, 5), labels={s: f"{n} {v_random[s]:.1f}" for s, n in names.items()},
                 title=r"$v_\pi$, random policy (Fig. 3.2 right)")
 plot_value_grid(axes[1], v_opt, (5, 5), policy=pi_all_optimal, labels={s: f"{n} {v_opt[s]:.1f}" for s, n in names.items()},
@@ -653,8 +653,8 @@ print("all six panels match Figure 4.1; v_* =", v41_star.reshape(4, 4).astype(in
 # %%
 Q41_star = q_from_v(ex41, v41_star)
 optimal = np.isclose(Q41_star, v41_star[:, None])
-fig, axes = plt.subplots(1, 6, figsize=(14, 2.9))
-for ax, (name, v) in zip(axes, panels.items()):
+fig, axes = plt.subplots(2, 3, figsize=(FULL_WIDTH, 6.2))
+for ax, (name, v) in zip(axes.flat, panels.items()):
     Q = q_from_v(ex41, v)
     greedy = np.isclose(Q, Q.max(axis=1, keepdims=True))
     ok = (greedy <= optimal)[~ex41.terminal].all()
@@ -702,15 +702,15 @@ for N, (e, v, share, untried) in zip(sizes, rows):
 print(f"optimum V*(S) = {V_star[s0]:.2f}")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+fig, axes = plt.subplots(1, 3, figsize=(FULL_WIDTH, 3.4))
 axes[0].loglog(sizes, rows[:, 0], "o-")
-axes[0].set(ylabel=r"$\max_s |\hat V^*(s) - V^*(s)|$", title="values planned on the learned model")
+axes[0].set(ylabel=r"$\max_s |\hat V^*(s) - V^*(s)|$", title="values planned\non the learned model")
 axes[1].semilogx(sizes, rows[:, 1], "o-", label=r"learned plan $V^{\hat\pi}(S)$")
 axes[1].axhline(V_star[s0], color="k", ls=":", label=r"true-model plan $V^*(S)$")
-axes[1].set(ylabel="value in the true MDP", title="the learned plan, run in the true MDP")
+axes[1].set(ylabel="value in the true MDP", title="the learned plan,\nrun in the true MDP")
 axes[1].legend(fontsize=8)
 axes[2].semilogx(sizes, rows[:, 2], "s-", color="C2")
-axes[2].set(ylabel=r"share of states", ylim=(0, 1.05), title=r"$\hat\pi(s)$ is an optimal action")
+axes[2].set(ylabel=r"share of states", ylim=(0, 1.05), title="$\\hat\\pi(s)$ is\nan optimal action")
 for ax in axes:
     ax.set_xlabel("transitions of experience $N$")
 fig.tight_layout();
