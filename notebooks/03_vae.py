@@ -40,11 +40,12 @@
 
 # %%
 # On Colab, install the lecture's helpers from the repository (a no-op anywhere else).
-import math
 import sys
 
 if "google.colab" in sys.modules:
     # %pip install -q "lecture-utils @ git+https://github.com/dl-lecture-notebooks/lecture-notebooks"
+
+import math
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
