@@ -28,10 +28,11 @@
 # %% [markdown]
 # ## Learning goals
 #
-# - Contrast reinforcement learning with supervised and unsupervised learning, and run the agent–environment
-#   loop on an environment that follows the Gymnasium API.
+# - Contrast reinforcement learning with supervised and unsupervised learning (a classifier, a 1-d and a 2-d
+#   density estimate), and run the agent–environment loop on an environment that follows the Gymnasium API.
 # - Write an MDP $(\mathcal{S},\mathcal{A},\mathcal{R},\mathbb{P},\gamma)$ as arrays, sample trajectories from
-#   it, and compute discounted returns for deterministic and stochastic policies.
+#   it, test the Markov property with a $\chi^2$ test that rejects an aliased observation, and compute
+#   discounted returns for deterministic and stochastic policies.
 # - Compute $V^\pi$ and $Q^\pi$ three ways (Monte Carlo, the exact linear solve, iterative policy
 #   evaluation) and check that they agree within their standard errors.
 # - Find $\pi^*$ with value iteration and policy iteration, and reproduce Sutton & Barto's Figures 3.2,
@@ -51,6 +52,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from gymnasium.utils.env_checker import check_env
+from scipy import optimize, stats
 
 from lecture_utils.gridworld import GridWorldEnv
 from lecture_utils.mdp import (
@@ -102,6 +104,142 @@ plt.style.use(STYLE)
 # These differences are the slides' "signature challenges of RL": evaluative feedback, sequential decisions
 # with delayed consequences (so the agent must *explore* as well as *exploit*), and non-stationary data. The
 # next section runs all of them in code.
+
+# %% [markdown]
+# The slides' pictures of the three, in one figure. *Supervised*: 200 labelled points $(x, y)$ of two
+# classes, and the linear rule $x \mapsto y$ learned from them (Fisher's linear discriminant: class means and a
+# shared covariance). *Unsupervised*: the same kind of points without labels, and the structure we learn is
+# the density $p(x)$ itself: a 1-d density estimate (a histogram and a kernel density estimate, a Gaussian
+# bump on every sample, against the true density and a single fitted Gaussian) and a 2-d one (contours of a
+# kernel density estimate over the samples). *Reinforcement*: no data set at all. The agent in this
+# notebook's gridworld picks actions, and the world answers with the next state and a reward; nobody says
+# which action would have been right. All data come from their own seeded generator, so the rest of the
+# notebook draws the same numbers as before.
+
+# %%
+data_rng = np.random.default_rng(SEED + 1)
+mu_y, cov_x = np.array([[-1.0, -0.5], [1.0, 0.7]]), np.array([[1.0, 0.4], [0.4, 0.8]])
+
+
+def labelled(n):
+    """n pairs (x, y): y ~ Bernoulli(1/2), x | y ~ N(mu_y, cov_x)."""
+    y = data_rng.integers(0, 2, size=n)
+    return mu_y[y] + data_rng.multivariate_normal(np.zeros(2), cov_x, size=n), y
+
+
+def p_1d(x):
+    """The true 1-d density: 0.3 N(-2, 0.5^2) + 0.7 N(1, 1)."""
+    return 0.3 * stats.norm.pdf(x, -2, 0.5) + 0.7 * stats.norm.pdf(x, 1, 1)
+
+
+def unlabelled_1d(n):
+    return np.where(data_rng.random(n) < 0.3, data_rng.normal(-2, 0.5, n), data_rng.normal(1, 1, n))
+
+
+x_train, y_train = labelled(200)                       # supervised: Fisher's linear discriminant
+m0, m1 = x_train[y_train == 0].mean(axis=0), x_train[y_train == 1].mean(axis=0)
+S_within = np.cov(np.vstack([x_train[y_train == 0] - m0, x_train[y_train == 1] - m1]).T)
+w_lda = np.linalg.solve(S_within, m1 - m0)
+b_lda = -w_lda @ (m0 + m1) / 2 + np.log(y_train.mean() / (1 - y_train.mean()))
+u_train, u_test = unlabelled_1d(500), unlabelled_1d(2000)  # unsupervised, 1-d
+kde_1d = stats.gaussian_kde(u_train)
+gauss_1d = stats.norm(u_train.mean(), u_train.std())   # maximum-likelihood single Gaussian
+blobs = np.array([[-2.0, 0.0], [1.5, 1.5], [1.0, -2.0]])  # unsupervised, 2-d: three blobs
+v_train = blobs[data_rng.integers(0, 3, size=600)] + 0.6 * data_rng.standard_normal((600, 2))
+kde_2d = stats.gaussian_kde(v_train.T)
+h = 0.1                                                # the 2-d density on a grid of spacing h
+g1, g2 = np.meshgrid(np.arange(-6, 6, h), np.arange(-6, 6, h))
+p_grid = kde_2d(np.vstack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
+
+genv = GridWorldEnv()                                  # reinforcement: the agent's own actions make the data
+o, _ = genv.reset(seed=SEED)
+genv.action_space.seed(SEED)
+path, episode_return = [o], 0.0
+while True:
+    o, r, terminated, truncated, _ = genv.step(int(genv.action_space.sample()))
+    path.append(o)
+    episode_return += r
+    if terminated or truncated:
+        break
+print(f"Fisher's discriminant w = {w_lda.round(2)}, b = {b_lda:.2f};  1-d KDE bandwidth {np.sqrt(kde_1d.covariance[0, 0]):.3f}")
+print(f"the episode: states {path}, return {episode_return:+g}")
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(FULL_WIDTH, 7.2))
+ax = axes[0, 0]
+side = (g1 * w_lda[0] + g2 * w_lda[1] + b_lda > 0).astype(float)
+ax.contourf(g1, g2, side, levels=[-0.5, 0.5, 1.5], colors=["C0", "C1"], alpha=0.15)
+ax.contour(g1, g2, g1 * w_lda[0] + g2 * w_lda[1] + b_lda, levels=[0], colors="k", linewidths=1)
+for k in (0, 1):
+    ax.scatter(*x_train[y_train == k].T, s=10, color=f"C{k}", label=f"class $y = {k}$")
+ax.set(xlim=(-4, 4), ylim=(-4, 4), xlabel="$x_1$", ylabel="$x_2$", title="supervised: pairs $(x, y)$,\nlearn $x \\mapsto y$")
+ax.legend(loc="upper left", fontsize=8)
+ax = axes[0, 1]
+xs = np.linspace(-4.5, 5, 400)
+ax.hist(u_train, bins=40, density=True, color="0.8", label="histogram (500 samples)")
+ax.plot(xs, p_1d(xs), "k--", label="true density")
+ax.plot(xs, kde_1d(xs), "C2", label="kernel density estimate")
+ax.plot(xs, gauss_1d.pdf(xs), "C3:", label="one fitted Gaussian")
+ax.set(ylim=(0, 0.62), xlabel="$x$", ylabel="density", title="unsupervised: $x$ only,\n1-d density estimation")
+ax.legend(loc="upper left", fontsize=7, ncol=2)
+ax = axes[1, 0]
+ax.scatter(*v_train.T, s=4, color="0.55")
+contours = ax.contour(g1, g2, p_grid, levels=6, cmap="viridis")
+fig.colorbar(contours, ax=ax, label=r"estimated $p(x_1, x_2)$")
+ax.set(xlim=(-4.5, 4), ylim=(-4.5, 4), xlabel="$x_1$", ylabel="$x_2$", title="unsupervised:\n2-d density estimation")
+ax = axes[1, 1]
+plot_value_grid(ax, np.zeros(25), genv.shape, terminal=genv.terminal, cmap="Blues", vmin=-0.15, vmax=1,
+                labels={s: ch.replace(".", "") for s, ch in enumerate("".join(genv.config.layout))},
+                title=f"reinforcement: act, get $s_{{t+1}}, r_{{t+1}}$;\n{len(path) - 1} actions, return {episode_return:+g}")
+plot_grid_trajectory(ax, np.array(path), genv.shape, color="C3")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Top left: the learned boundary separates the two labelled classes about as well as the overlap of the
+# classes allows. Top right: the kernel estimate finds both modes of the true density, and the single
+# Gaussian cannot. Bottom left: the 2-d estimate puts one hill on each blob. Bottom right: a random agent walks
+# from `S` into the pit `X`. The reward $-10$ is all it learns, and it does not say which move was the mistake.
+#
+# Three checks, each with its tolerance from a standard error or a stated bound:
+#
+# 1. *Supervised.* For a linear rule and Gaussian classes the accuracy has a closed form,
+#    $\tfrac12\big[\Phi\big(\tfrac{w^\top\mu_1 + b}{\sigma_w}\big) + \Phi\big(-\tfrac{w^\top\mu_0 + b}{\sigma_w}\big)\big]$
+#    with $\sigma_w^2 = w^\top\Sigma w$. The accuracy on 4000 fresh pairs must match it within 3 binomial
+#    standard errors, and it cannot beat the Bayes-optimal $\Phi(\Delta/2)$ ($\Delta$: the Mahalanobis distance
+#    between the class means).
+# 2. *1-d density.* On 2000 held-out samples, the mean log-likelihood of the kernel estimate must beat the
+#    single Gaussian's by more than 3 standard errors of the mean paired difference (a one-sided test at level
+#    0.13%). It must not beat the true density by more than 3 standard errors either, since the expected gap
+#    is a KL divergence, which is $\ge 0$.
+# 3. *2-d density.* The estimate must integrate to 1 on the grid. The Riemann sum misses the mass outside the
+#    grid, at most $\sum_i 2\Phi(-m_i)$ when every sample lies $m_i$ kernel standard deviations inside the
+#    grid along axis $i$, plus the discretisation error, estimated by the change from spacing $2h$ to $h$.
+
+# %%
+x_test, y_test = labelled(4000)
+acc = ((x_test @ w_lda + b_lda > 0) == y_test).mean()
+sigma_w = np.sqrt(w_lda @ cov_x @ w_lda)
+acc_exact = 0.5 * (stats.norm.cdf((w_lda @ mu_y[1] + b_lda) / sigma_w) + stats.norm.cdf(-(w_lda @ mu_y[0] + b_lda) / sigma_w))
+bayes = stats.norm.cdf(np.sqrt((mu_y[1] - mu_y[0]) @ np.linalg.solve(cov_x, mu_y[1] - mu_y[0])) / 2)
+se_acc = np.sqrt(acc_exact * (1 - acc_exact) / len(y_test))
+assert abs(acc - acc_exact) < 3 * se_acc and acc_exact <= bayes
+print(f"supervised: test accuracy {acc:.3f}, exact {acc_exact:.3f} ± {se_acc:.3f} (1 SE), Bayes-optimal {bayes:.3f}")
+
+gain = kde_1d.logpdf(u_test) - gauss_1d.logpdf(u_test)       # per held-out sample
+gap = np.log(p_1d(u_test)) - kde_1d.logpdf(u_test)
+se_gain, se_gap = gain.std(ddof=1) / np.sqrt(len(u_test)), gap.std(ddof=1) / np.sqrt(len(u_test))
+assert gain.mean() > 3 * se_gain and gap.mean() > -3 * se_gap
+print(f"1-d: held-out log-likelihood per sample, KDE minus one Gaussian {gain.mean():.3f} ± {se_gain:.3f}; "
+      f"true minus KDE {gap.mean():.3f} ± {se_gap:.3f}")
+
+mass = p_grid.sum() * h**2
+discretisation = abs(mass - p_grid[::2, ::2].sum() * (2 * h) ** 2)
+kernel_sd = np.sqrt(np.diag(kde_2d.covariance))
+m_inside = np.minimum(v_train.min(axis=0) - g1.min(), g1.max() - v_train.max(axis=0)) / kernel_sd
+tail = (2 * stats.norm.cdf(-m_inside)).sum()
+assert abs(mass - 1) <= tail + discretisation, (mass, tail, discretisation)
+print(f"2-d: grid integral {mass:.5f}; allowed: outside-grid mass <= {tail:.1e} + discretisation {discretisation:.0e}")
 
 # %% [markdown]
 # ## 2. The RL API: an agent–environment loop
@@ -240,9 +378,8 @@ assert np.isclose(mdp.R[s0, DOWN], sum(p * r for p, _, r, _ in env.P[s0][DOWN]))
 #
 # whatever happened before $t$. We can test this on experience. The function below collects transitions from
 # a random agent. Each episode starts in a random non-terminal cell ("exploring starts", passed to `reset`
-# through `options`), and the function keeps the previous state $S_{t-1}$ as well. If the property holds, the
-# frequencies of $S_{t+1}$ given $(S_t, A_t)$ do not depend on $S_{t-1}$. We will use the same experience
-# again in Section 8.
+# through `options`), and the function keeps the previous state $S_{t-1}$ as well. We will use this
+# experience again in Section 8.
 
 # %%
 def collect(env, n, *, rng):
@@ -264,18 +401,108 @@ s_prev, s_t, a_t, r_t1, s_t1, done_t1 = experience.T
 s_t, a_t, s_t1, done_t1 = s_t.astype(int), a_t.astype(int), s_t1.astype(int), done_t1.astype(bool)
 print(f"{len(experience)} transitions, {int(done_t1.sum())} episodes ended")
 
+
+# %% [markdown]
+# If the property holds, the distribution of the next observation given $(O_t, A_t)$ does not change when we
+# also condition on the previous observation $O_{t-1}$ (or "the episode just started"). For every pair
+# $(o, a)$ we count a contingency table: one row per previous observation, one column per next observation.
+# Pearson's statistic $X^2 = \sum (\text{observed} - \text{expected})^2 / \text{expected}$, with the
+# expected counts computed as if the rows did not differ, is summed over all pairs. Without a history effect
+# it follows a $\chi^2$ distribution whose degrees of freedom are the sum of $(\text{rows}-1)(\text{columns}-1)$.
+# We reject at level $\alpha = 0.001$, i.e. when $X^2$ exceeds the 99.9% quantile. Rows with fewer than 50
+# transitions are dropped: a slip has probability 0.1, so every expected count is then at least 5, where the
+# $\chi^2$ approximation is good. In this gridworld the reward is a function of the cell entered, so the next
+# observation carries the reward too.
+#
+# Two observations of the same walk. The **state** $O_t = S_t$, the cell. And an **aliased** observation, a
+# sensor that cannot tell cells 7 and 17 apart (the middle column, one row above and one below the centre
+# cell 12): $O_t = \phi(S_t)$ with $\phi(17) = 7$. Cells 7 and 17 behave very differently (← from 7 enters the
+# pit, ← from 17 does not), and the previous observation often tells which of the two the agent is in, so the
+# aliased observation is not Markov. The test runs on 100 000 fresh transitions from a generator of their own.
+
 # %%
-s, a = 12, UP  # the centre cell, moving up
-print(f"P(S_t+1 | S_t={s}, A_t=up):  model", {k: round(float(p), 2) for k, p in enumerate(mdp.P[s, a]) if p > 0})
-z_max = 0.0
-for prev in np.unique(s_prev[(s_t == s) & (a_t == a) & (s_prev >= 0)]).astype(int):
-    nxt = s_t1[(s_t == s) & (a_t == a) & (s_prev == prev)].astype(int)
-    freq = np.bincount(nxt, minlength=25) / len(nxt)
-    z = np.abs(freq - mdp.P[s, a]) / np.sqrt(mdp.P[s, a] * (1 - mdp.P[s, a]) / len(nxt) + 1e-12)
-    z_max = max(z_max, z.max())
-    print(f"  given S_t-1={prev:2d} (n={len(nxt):3d}):", {k: round(float(f), 2) for k, f in enumerate(freq) if f > 0})
-assert z_max < 5, z_max  # every frequency within 5 binomial standard errors of the model
-print(f"largest deviation from the model: {z_max:.1f} standard errors")
+def history_test(o_prev, o, a, o_next, *, n_min=50):
+    """Pearson chi-square test that o_next given (o, a) does not depend on o_prev; returns X^2, df, tables."""
+    X2, df, tables = 0.0, 0, {}
+    for o_a in np.unique(np.c_[o, a], axis=0):
+        sel = (o == o_a[0]) & (a == o_a[1])
+        rows, row_of = np.unique(o_prev[sel], return_inverse=True)
+        cols, col_of = np.unique(o_next[sel], return_inverse=True)
+        table = np.zeros((len(rows), len(cols)))
+        np.add.at(table, (row_of, col_of), 1)
+        keep = table.sum(axis=1) >= n_min
+        table, rows = table[keep], rows[keep]
+        table, cols = table[:, table.sum(axis=0) > 0], cols[table.sum(axis=0) > 0]
+        if table.shape[0] < 2 or table.shape[1] < 2:
+            continue
+        expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0) / table.sum()
+        X2 += ((table - expected) ** 2 / expected).sum()
+        df += (table.shape[0] - 1) * (table.shape[1] - 1)
+        tables[tuple(o_a)] = rows, cols, table
+    return X2, df, tables
+
+
+markov_data = collect(env, 100_000, rng=np.random.default_rng(SEED + 2))
+m_prev, m_s, m_a, _, m_next, _ = markov_data.T.astype(int)
+alias = np.arange(25)
+alias[17] = 7                                          # phi: cell 17 looks like cell 7
+alias_prev = np.where(m_prev >= 0, alias[np.maximum(m_prev, 0)], -1)
+alpha = 0.001
+results = {"state S_t": history_test(m_prev, m_s, m_a, m_next),
+           "aliased phi(S_t)": history_test(alias_prev, alias[m_s], m_a, alias[m_next])}
+for name, (X2, df, _) in results.items():
+    threshold = stats.chi2.ppf(1 - alpha, df)
+    print(f"{name:17s} X^2 = {X2:7.1f}  df = {df}  reject above {threshold:.1f}  p = {stats.chi2.sf(X2, df):.3g}")
+rows, cols, table = results["aliased phi(S_t)"][2][(7, 0)]
+print("aliased, O_t = phi(7 or 17), A_t = ←:  P(O_t+1 | O_t-1) =")
+for prev, counts_row in zip(rows, table):
+    print(f"  O_t-1 = {'start' if prev < 0 else prev:>5}:", {int(c): round(float(f), 2) for c, f in zip(cols, counts_row / counts_row.sum()) if f > 0})
+
+# %% [markdown]
+# From 2 or 8 the agent can only be in cell 7, and ← enters the pit `X` (cell 6) 80% of the time. From 16,
+# 18 or 22 it can only be in 17, and ← never reaches the pit. From 12, or at the start of an episode, it is
+# in either with probability 1/2 each. The same table for the state has identical rows up to sampling noise.
+#
+# **What the test can detect.** Under the null hypothesis the test rejects with probability $\alpha$. Under
+# an alternative, $X^2$ follows a noncentral $\chi^2$ with noncentrality
+# $\lambda = \sum_{\text{tables}} \sum_g n_g \sum_k (p_{gk} - \bar p_k)^2 / \bar p_k$, where $p_g$ is the true
+# next-observation distribution of row $g$, $n_g$ its count, and $\bar p$ their count-weighted mean. The
+# power is the probability that this noncentral $\chi^2$ exceeds the threshold. For the state test we solve
+# for the $\lambda_{90}$ that gives 90% power and translate it: if the history shifted $\varepsilon$ of
+# probability from one slip direction to the other (0.1 becomes $0.1 \pm \varepsilon$, with opposite signs in
+# different rows), every transition would contribute $2\varepsilon^2 / 0.1$ to $\lambda$. For the aliased
+# observation the rows' true distributions are known exactly from the model: given $O_{t-1} = w$, the agent
+# is in $s \in \{7, 17\}$ with probability $\propto \sum_a \pi(a \mid w)\, \mathbb{P}(s \mid w, a)$ (uniform over
+# the two at the start of an episode), so we can compute its $\lambda$ and its power.
+
+# %%
+X2_s, df_s, tables_s = results["state S_t"]
+threshold_s = stats.chi2.ppf(1 - alpha, df_s)
+lam_90 = optimize.brentq(lambda lam: stats.ncx2.sf(threshold_s, df_s, lam) - 0.9, 1e-6, 1e5)
+n_used = int(sum(t.sum() for _, _, t in tables_s.values()))
+eps_90 = np.sqrt(lam_90 * 0.1 / (2 * n_used))
+
+X2_o, df_o, tables_o = results["aliased phi(S_t)"]
+threshold_o = stats.chi2.ppf(1 - alpha, df_o)
+P_obs = mdp.P @ np.eye(25)[alias]                      # P(phi(S') = o | s, a)
+P_random = mdp.P.mean(axis=1)                          # P(S_t = s | S_t-1 = w): the random agent averages actions
+lam_o = 0.0
+for (o, a), (rows, cols, table) in tables_o.items():
+    if o != 7:
+        continue                                       # every other (o, a) sees the Markov state: lambda = 0
+    weights = np.array([[0.5, 0.5] if w < 0 else P_random[w, [7, 17]] for w in rows])
+    p_rows = (weights / weights.sum(axis=1, keepdims=True)) @ P_obs[[7, 17], a][:, cols]
+    n_g = table.sum(axis=1, keepdims=True)
+    p_bar = (n_g * p_rows).sum(axis=0) / n_g.sum()
+    lam_o += (n_g * (p_rows - p_bar) ** 2 / p_bar).sum()
+power_o = stats.ncx2.sf(threshold_o, df_o, lam_o)
+
+assert X2_s < threshold_s                              # the state passes (a false alarm has probability 0.001)
+assert X2_o > threshold_o                              # the aliased observation is rejected
+assert power_o > 0.99                                  # and the test was sure to reject it
+print(f"state: 90% power against noncentrality {lam_90:.0f}, i.e. a history effect of ±{eps_90:.3f} on the "
+      f"slip probabilities over {n_used} transitions")
+print(f"aliased: exact noncentrality {lam_o:.0f} (X^2 - df = {X2_o - df_o:.0f} measured), power {power_o:.4f}")
 
 # %% [markdown]
 # **Trajectories.** "Life is a trajectory" $\dots, S_t, A_t, R_{t+1}, S_{t+1}, A_{t+1}, R_{t+2}, S_{t+2}, \dots$
@@ -287,12 +514,12 @@ episodes = [run_episode(env, random_agent, seed=seed) for seed in (SEED, 3, 4)]
 o, a, r = episodes[0]
 print(" ".join(f"S{t}={o[t]}, A{t}={ACTION_ARROWS[a[t]]}, R{t + 1}={r[t]:+g}," for t in range(len(a))), f"S{len(a)}={o[-1]}")
 
-fig, ax = plt.subplots(figsize=(4.6, 4.4))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.4))
 blank = {**{s: "" for s in range(25)}, **EXITS, s0: "S"}  # draw the layout only: no numbers
 plot_value_grid(ax, np.zeros(25), env.shape, terminal=mdp.terminal, labels=blank, cmap="Blues", vmin=-0.15, vmax=1,
                 title="three episodes of the random agent")
 for k, (o, _, r) in enumerate(episodes):
-    plot_grid_trajectory(ax, o, env.shape, color=f"C{k}", offset=0.12 * (k - 1), label=f"return {r.sum():+g}")
+    plot_grid_trajectory(ax, o, env.shape, color=f"C{k}", offset=0.12 * (k - 1), label=f"episode {k + 1}: return {r.sum():+g}")
 ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 plt.show()
 
@@ -379,7 +606,7 @@ plt.show()
 def plot_gamma(gamma):
     """Solve the gridworld for one gamma: draw V* with its greedy policy, print the choice in S; return (V*, pi*)."""
     V, pi = value_iteration(env.to_mdp(gamma))
-    fig, ax = plt.subplots(figsize=(4.6, 4.4))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.4))
     plot_value_grid(ax, V, env.shape, policy=pi, terminal=mdp.terminal, labels=EXITS, fmt=".2f",
                     title=rf"$V^*$ and greedy policy, $\gamma = {gamma:.2f}$")
     plt.show()
@@ -460,7 +687,8 @@ print(f"V^pi(S):  Monte Carlo {V_mc[s0]:.3f} ± {V_mc_se[s0]:.3f}   exact {V_exa
 # environment of Section 2 would give the same distribution of returns, only more slowly. The returns are
 # truncated after 300 steps. An episode collects at most one non-zero reward, so the truncation bias is at
 # most $\gamma^{300} \cdot 10 \approx 2 \cdot 10^{-13}$, far below the standard error. The checks: Monte Carlo
-# agrees with the exact solve within 5 standard errors in every state; the exact solve satisfies the
+# agrees with the exact solve within 5 standard errors in every state (a correct estimate misses that in one
+# of 21 states with probability below $21 \cdot 5.7 \cdot 10^{-7} \approx 10^{-5}$, so a failure means a bug); the exact solve satisfies the
 # Bellman equation and matches the library's `policy_evaluation_exact`; iterative evaluation converges to it.
 
 # %%
@@ -563,10 +791,10 @@ plot_value_grid(axes[0], V_star, env.shape, policy=pi_star, terminal=mdp.termina
                 title=r"$V^*$ and $\pi^*$ ($\gamma = 0.9$)")
 vi_err = [np.abs(v - V_pit).max() for v in vi_history]  # distance to the exact V* of policy iteration
 pi_err = [np.abs(v - V_pit).max() for v in pi_history]
-axes[1].semilogy(vi_err, ".-", label=r"value iteration, after $k$ sweeps: $\|V_k - V^*\|_\infty$")
-axes[1].semilogy(np.maximum(pi_err, 1e-16), "s-", label=r"policy iteration, after $k$ improvements: $\|V^{\pi_k} - V^*\|_\infty$")
-axes[1].set(xlabel="iteration $k$", ylabel="error (0 drawn as $10^{-16}$)", title="convergence to $V^*$")
-axes[1].legend(fontsize=8)
+axes[1].semilogy(vi_err, ".-", label=r"value iteration: $V_k$ after $k$ sweeps")
+axes[1].semilogy(np.maximum(pi_err, 1e-16), "s-", label=r"policy iteration: $V^{\pi_k}$ after $k$ improvements")
+axes[1].set(xlabel="iteration $k$", ylabel=r"$\|V - V^*\|_\infty$ (0 drawn as $10^{-16}$)", title="convergence to $V^*$")
+axes[1].legend(loc="upper right", fontsize=8)
 fig.tight_layout();
 
 # %% [markdown]
@@ -801,7 +1029,7 @@ print(f"V*(s0) = {V_lake[0]:.4f}: P(reach G) for pi*, no time limit")
 print(f"V_100(s0) = {V_lake_100[0]:.4f}: P(reach G within {horizon} steps) for pi*; random policy: {V_random_100[0]:.4f}")
 
 desc = lake.unwrapped.desc.astype(str).ravel()
-fig, ax = plt.subplots(figsize=(4.4, 4.2))
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 4.2))
 plot_value_grid(ax, V_lake, (4, 4), policy=pi_lake, terminal=lake_mdp.terminal, fmt=".3f",
                 labels={s: c for s, c in enumerate(desc) if c in "HG"}, title=r"FrozenLake: $V^*$ and $\pi^*$ ($\gamma=1$)")
 ax.text(0, 0.42, "S", ha="center", fontsize=8)
@@ -843,7 +1071,8 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 # - Reinforcement learning learns to act from **evaluative, delayed** feedback in a loop the agent's own
 #   actions drive: `reset` and `step` in the Gymnasium API.
 # - A finite MDP $(\mathcal{S}, \mathcal{A}, \mathcal{R}, \mathbb{P}, \gamma)$ is a handful of arrays, and the
-#   Markov property says $(S_t, A_t)$ is all that matters for what comes next.
+#   Markov property says $(S_t, A_t)$ is all that matters for what comes next. A $\chi^2$ test of the next
+#   observation against the previous one passes for the cell and rejects an aliased observation.
 # - Policies are tables $a = \pi(s)$ or distributions $\pi(a \mid s)$. They are judged by the expected
 #   discounted return, and $\gamma$ sets how far ahead the agent looks.
 # - $V^\pi$ and $Q^\pi$ obey a linear Bellman equation. Monte Carlo averages, the exact linear solve and
@@ -898,13 +1127,17 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 #    (evaluated with $\gamma = 1$) drops below that of the $\gamma = 1$ plan.
 #    </details>
 #
-# 4. **A check that can fail.** Replace the exact $\mathbb{P}$ in the Markov-property test of Section 3 by a
-#    model in which the slip depends on the *previous* move (momentum). Which assertion fails, and why?
+# 4. **History that matters in the world itself.** Section 3's test rejected an aliased *observation*. Now
+#    keep the full state but change the world: let the slip depend on the previous move (momentum: after a
+#    move to the right, slipping up is likelier than slipping down). Which rows of the test's tables would
+#    differ, and how large must the effect be before the test sees it with 100 000 transitions?
 #    <details><summary>Answer</summary>
 #
-#    The frequencies of $S_{t+1}$ given $(S_t, A_t)$ would then differ between predecessors $S_{t-1}$, so
-#    the largest $z$-score against any single $\mathbb{P}(\cdot \mid s, a)$ would exceed 5 once there is
-#    enough data. The state $S_t$ would no longer be Markov; adding the previous move to the state would
+#    For a pair $(s, a)$ the previous state $S_{t-1}$ usually reveals the previous move (from the left
+#    neighbour the agent moved right), so the rows of the table for $(s, a)$ would differ in their slip
+#    frequencies and $X^2$ would grow with noncentrality $\lambda \propto$ the number of transitions. Section
+#    3 computed that the test has 90% power once the slip probabilities move by about $\pm 0.009$ in every
+#    table. The cell $S_t$ would no longer be a Markov state; adding the previous move to the state would
 #    restore the property.
 #    </details>
 
