@@ -23,13 +23,13 @@ from torch.nn import functional as F
 from lecture_utils import checks, gan_eval, training
 
 __all__ = [
-    "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "MIXTURE_NETS", "ConvDiscriminator", "ConvGenerator",
-    "GANConfig", "GANState", "Mixture", "MixtureRun", "ScaledDiscriminator", "ScaledGenerator", "d_loss_bce",
-    "d_loss_lsgan", "digits_config", "discriminator_surface", "g_loss", "generate", "generate_jbt",
-    "gradient_penalty", "grid_mixture", "init_state", "jacobian_norms", "js_divergence", "make_conv_models",
-    "make_models", "mixture_config", "mixture_sampler", "optimal_discriminator", "plot_gan_lab",
-    "plot_samples", "ring_mixture", "sample_latent", "sample_mixture", "tensor_sampler", "train",
-    "train_mixture", "train_step",
+    "ABLATION", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "MIXTURE_NETS", "ConvDiscriminator",
+    "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureRun", "ScaledDiscriminator",
+    "ScaledGenerator", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface", "g_loss",
+    "generate", "generate_jbt", "gradient_penalty", "grid_mixture", "init_state", "jacobian_norms",
+    "js_divergence", "make_conv_models", "make_models", "mixture_ablation_config", "mixture_config",
+    "mixture_sampler", "optimal_discriminator", "plot_gan_lab", "plot_samples", "ring_mixture",
+    "sample_latent", "sample_mixture", "tensor_sampler", "train", "train_mixture", "train_step",
 ]
 
 Loss = Literal["saturating", "non_saturating", "lsgan", "wgan_gp"]
@@ -525,6 +525,24 @@ def mixture_config(name: Literal["ring", "grid"], **overrides: Any) -> GANConfig
     base.update({"ring": dict(steps=6500, lr_g=2e-3, lr_d=2e-3),
                  "grid": dict(steps=7000, lr_g=3e-3, lr_d=3e-3)}[name])
     return _config(base, overrides)
+
+
+# The ring recipe at the notebook's ablation budget (2000 steps, batches of 64), and one change at a time:
+# without R1, without the learning-rate decay, at the plain game's learning rate 5e-4 for both players (decay
+# kept), and with a discriminator ten times slower than the generator (lr_d 2e-4).
+ABLATION: dict[str, dict[str, Any]] = {
+    "recipe": {},
+    "no R1": dict(r1_gamma=0.0),
+    "no lr decay": dict(lr_decay=False),
+    "lr 5e-4": dict(lr_g=5e-4, lr_d=5e-4),
+    "slow D": dict(lr_d=2e-4),
+}
+
+
+def mixture_ablation_config(variant: str) -> GANConfig:
+    """The ring recipe at 2000 steps and batches of 64, with the one change ``variant`` of ABLATION."""
+    variant = checks.choice("variant", variant, tuple(ABLATION))
+    return mixture_config("ring", steps=2000, batch_size=64, **ABLATION[variant])
 
 
 def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 256, depth: int = 3,

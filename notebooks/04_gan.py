@@ -42,11 +42,13 @@ if "google.colab" in sys.modules:
     # %pip install -q "lecture-utils @ git+https://github.com/dl-lecture-notebooks/lecture-notebooks"
 
 import copy
+import math
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 from scipy import stats
 
 from lecture_utils import gan, gan_eval
@@ -307,7 +309,6 @@ assert err < 0.25 and abs(frac_left - 0.3) < 0.05 + 5 * se
 # true samples first.
 
 # %%
-NB_STEPS = 3000  # the benchmark trains 6500 steps on the ring; the notebook's time budget allows fewer
 ring, grid = gan.ring_mixture(), gan.grid_mixture()
 p_hq = 1 - np.exp(-4.5)
 for name, mix in [("ring", ring), ("grid", grid)]:
@@ -316,11 +317,78 @@ for name, mix in [("ring", ring), ("grid", grid)]:
     assert cov.modes_covered == mix.n_modes
     assert abs(cov.high_quality - p_hq) < 5 * np.sqrt(p_hq * (1 - p_hq) / 2500)  # binomial standard error
 
+# %% [markdown]
+# **The slides' loop, written out.** "Alternate between 1. gradient ascent on the discriminator ($G$ const) and
+# 2. gradient ascent on the generator with the non-saturating objective $\max_{\theta_g}\mathbb E_z\log D_{\theta_d}(G_{\theta_g}(z))$
+# ($D$ const)." One iteration, on minibatches of $m$ samples, with $D_{\theta_d}=\sigma(\ell_{\theta_d})$ for a logit
+# $\ell$, so that $-\log D = \mathrm{softplus}(-\ell)$ and $-\log(1-D) = \mathrm{softplus}(\ell)$. Ascending the value
+# in $\theta_d$ is descending its negative, and the cell below writes both steps with the optimiser's
+# `step()` minimising. It also carries two ingredients of the recipe that the next paragraphs take apart: the
+# learning rate decays along a cosine, and every 8th discriminator step adds a gradient penalty on real data
+# ($\frac{\gamma}{2}\|\nabla_x D\|^2$, weight $8\gamma$). We run it for 20 iterations next to `gan.train_step`, the
+# library's version that every long run below uses, from the same initialisation and the same random stream.
+# Both use Adam's fused kernel, so the parameters must agree to the last bit.
+
+# %%
+config = gan.mixture_ablation_config("recipe")  # the ring recipe: lr 2e-3, cosine decay, lazy R1 (gamma = 0.1)
+m, gamma, k_lazy = config.batch_size, config.r1_gamma, config.r1_every
+
+
+def game_step(G, D, opt_g, opt_d, t, gen):
+    """Iteration t of the game: one ascent step on V for theta_d (G const), one step for theta_g (D const)."""
+    decay = config.lr_final_frac + (1 - config.lr_final_frac) * 0.5 * (1 + math.cos(math.pi * min(t / config.steps, 1)))
+    for opt, lr in ((opt_g, config.lr_g), (opt_d, config.lr_d)):
+        opt.param_groups[0]["lr"] = lr * decay
+    x = gan.sample_mixture(ring, m, generator=gen)                    # m examples x ~ p_data
+    z = torch.randn(m, config.latent_dim, generator=gen)              # m noise samples z ~ p(z)
+    with torch.no_grad():
+        x_fake = G(z)                                                 # G const
+    logit_real, logit_fake = D(torch.cat([x, x_fake])).split([m, m])
+    loss_d = F.softplus(-logit_real).mean() + F.softplus(logit_fake).mean()  # -[log D(x) + log(1 - D(G(z)))]
+    if t % k_lazy == 0:                                               # R1 on real data, every k-th step
+        x_r = x.detach().requires_grad_(True)
+        (grad_x,) = torch.autograd.grad(D(x_r).sum(), x_r, create_graph=True)
+        loss_d = loss_d + 0.5 * gamma * k_lazy * (grad_x**2).sum(1).mean()
+    opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    opt_d.step()                                                      # 1. ascent on V for theta_d
+    z = torch.randn(m, config.latent_dim, generator=gen)
+    loss_g = F.softplus(-D(G(z))).mean()                              # -log D(G(z)), D const
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()                                                 # (D's .grad is reset before its next step)
+    opt_g.step()                                                      # 2. ascent on log D(G(z)) for theta_g
+
+
+G, D = gan.make_models(config, generator=torch.Generator().manual_seed(SEED), **gan.MIXTURE_NETS["ring"])
+state = gan.init_state(copy.deepcopy(G), copy.deepcopy(D), config)   # the library's copy, same weights
+opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas, fused=True)
+opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas, fused=True)
+gen_ours, gen_lib = torch.Generator().manual_seed(SEED), torch.Generator().manual_seed(SEED)
+for t in range(20):
+    game_step(G, D, opt_g, opt_d, t, gen_ours)
+    gan.train_step(state, gan.mixture_sampler(ring), generator=gen_lib, device="cpu")
+ours = list(G.parameters()) + list(D.parameters())
+lib = list(state.G.parameters()) + list(state.D.parameters())
+G_init = gan.make_models(config, generator=torch.Generator().manual_seed(SEED), **gan.MIXTURE_NETS["ring"])[0]
+with torch.no_grad():
+    moved = max(float((p - q).abs().max()) for p, q in zip(G.parameters(), G_init.parameters()))
+print("after 20 iterations, every parameter of G and D equals the library's:",
+      all(torch.equal(p, q) for p, q in zip(ours, lib, strict=True)))
+print("and G has moved from its initialisation:", moved > 1e-3)
+assert all(torch.equal(p, q) for p, q in zip(ours, lib, strict=True)) and moved > 1e-3
+
 
 # %% [markdown]
-# **A run that collapses.** The plain recipe of the slides (non-saturating loss, no regularisation of the
-# discriminator) on the ring. We keep snapshots of the samples and of the discriminator's decision surface
-# $D_{\theta_d}(x)$ during training.
+# The comparison is exact, so it fails on any change of substance: drop the R1 term, swap the order of the two
+# steps, or use the saturating loss $\log(1-D(G(z)))$, and the parameters differ after the first iteration.
+#
+# **What each ingredient does: one change at a time.** The recipe's ingredients: the R1 penalty, a large learning
+# rate ($2\cdot10^{-3}$) and its cosine decay, the same for both players. Below, the recipe and three variants that
+# each make one change (`gan.ABLATION`): no R1; no decay (the learning rate stays at $2\cdot10^{-3}$); and a
+# discriminator ten times slower than the generator ($2\cdot10^{-4}$, "slow D"). The benchmark adds a fourth,
+# the plain game's $5\cdot10^{-4}$ for both. All train for the same budget (2000 steps of batches of 64, about
+# 5 s each) from the same seed and the same initialisation. We keep snapshots of the samples
+# and of the discriminator's decision surface $D_{\theta_d}(x)$ every 500 steps.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -330,59 +398,112 @@ def snapshotter(store, n=1000):
                                            device=device), gan.discriminator_surface(s.D, 1.5, 60, device=device)))
     return take
 
-settings = {  # (config, networks): the slides' plain game, then the recipe of the benchmark
-    "plain": (gan.GANConfig(steps=500, batch_size=256, lr_g=5e-4, lr_d=5e-4), dict(hidden=128, depth=3)),
-    "recipe": (gan.mixture_config("ring", steps=NB_STEPS), gan.MIXTURE_NETS["ring"]),
-}
-runs = {}
-for label, (cfg, nets) in settings.items():
+
+ablation = {}
+for variant in ("recipe", "no R1", "no lr decay", "slow D"):  # the benchmark also runs "lr 5e-4"
     snaps = []
-    runs[label] = gan.train_mixture(ring, cfg, seed=SEED, device=device, progress=True,
-                                    callback=snapshotter(snaps), every=cfg.steps // 4, **nets)
-    runs[label].snaps = snaps
+    ablation[variant] = gan.train_mixture(ring, gan.mixture_ablation_config(variant), seed=SEED, device=device,
+                                          progress=True, callback=snapshotter(snaps), every=500,
+                                          **gan.MIXTURE_NETS["ring"])
+    ablation[variant].snaps = snaps
 
 # %%
-fig, axes = plt.subplots(2, 4, figsize=(FULL_WIDTH, 4.6))
-for row, label in zip(axes, runs):
-    for ax, (step, x_s, (xx, yy, dd)) in zip(row, runs[label].snaps):
+fig, axes = plt.subplots(4, 4, figsize=(FULL_WIDTH, 8.4))
+for row, (variant, run) in zip(axes, ablation.items()):
+    for ax, (step, x_s, (xx, yy, dd)) in zip(row, run.snaps):
         surface = ax.contourf(xx, yy, dd, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.5)
-        gan.plot_samples(ax, ring, x_s, lim=1.5, title=f"{label}, step {step}")
+        gan.plot_samples(ax, ring, x_s, lim=1.5, title=f"{variant}, step {step}")
         ax.title.set_fontsize(9)
 fig.tight_layout()
-fig.colorbar(surface, ax=axes, shrink=0.8, label=r"$D_{\theta_d}(x)$: probability of real")
+fig.colorbar(surface, ax=axes, shrink=0.6, label=r"$D_{\theta_d}(x)$: probability of real")
 plt.show()
 
-# %% [markdown]
-# Top row: without regularisation the discriminator's surface (blue: "real", red: "fake") jumps around and the
-# generator's samples chase it instead of settling on the modes. Bottom row: with the recipe below the samples spread
-# over all eight modes and then gather around them.
-#
-# **The recipe.** Three changes turn the collapsing run into one that finds every mode and then sharpens:
-#
-# 1. a zero-centred **gradient penalty on real data** (R1, Mescheder et al. 2018),
-#    $\frac{\gamma}{2}\mathbb E_{x\sim p_{data}}\|\nabla_x D_{\theta_d}(x)\|^2$ with $\gamma=0.1$. Without it the discriminator
-#    builds steep walls around the data and its gradient, which is all the generator ever sees, swings from one side
-#    to the other; with it the gradient keeps pointing the generator towards every mode. It is applied *lazily*
-#    (Karras et al. 2020): on every 8th discriminator step with weight $8\gamma$, the same penalty on average at an
-#    eighth of its cost (it needs a second backward pass);
-# 2. a large learning rate with a cosine **decay** (Adam from $2\cdot10^{-3}$, $\beta=(0.5, 0.9)$, batches of 256), so
-#    the samples first spread over the modes and then settle instead of orbiting;
-# 3. **enough steps**: coverage comes within a few hundred steps, precision takes thousands. A mode of the ring is
-#    0.01 wide and a sample only counts as high quality within 0.03 of its centre. The benchmark trains 6500 steps on
-#    the ring and 7000 on the grid (40–55 s each on two CPU cores); this notebook trains 3000.
+
+def largest_share(x):
+    """The part of the samples x whose nearest mode is the most popular one (1/8 if even, 1 if collapsed)."""
+    nearest = np.linalg.norm(x[:, None] - ring.means[None], axis=-1).argmin(1)
+    return np.bincount(nearest, minlength=ring.n_modes).max() / len(x)
+
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-for label, r in runs.items():
-    c = r.coverage
-    print(f"{label:>7}: {c.modes_covered}/{c.n_modes} modes, {100 * c.high_quality:.1f}% high quality, "
-          f"per-mode counts {c.counts.tolist()}")
+print(f"{'variant':<12} {'modes':>6} {'high quality':>13} {'largest share':>14}")
+for variant, run in ablation.items():
+    c = run.coverage
+    print(f"{variant:<12} {c.modes_covered:>4}/8 {100 * c.high_quality:>12.1f}% {100 * largest_share(run.samples):>13.1f}%")
+print("(largest share: the part of all 2500 samples whose nearest mode is the most popular one; 12.5% when the "
+      "samples are spread evenly, 100% when they have collapsed onto one mode)")
+
+# %% [markdown]
+# Read the rows against each other; each differs from the first in one thing only. In this run (seed 0):
+#
+# - **A slow discriminator: mode collapse.** With $D_{\theta_d}$ ten times slower than $G_{\theta_g}$, the generator
+#   puts nearly all its samples in one blob. The generator follows $D$'s gradient to wherever $D$ currently says
+#   "real", all of it at once; $D$ is too slow to push it away before the whole generator has moved there. This
+#   is the collapse the slides warn of: every sample a variation of one output. And the blob hops: at each
+#   snapshot it sits on a different mode, as $D$ catches up with it and $G$ jumps on (the cycle Metz et al. 2017
+#   drew for this ring).
+# - **Without R1 the samples are uneven.** The discriminator, unpenalised, builds steep walls around some modes
+#   and not others (its surface: a sharp blue spot), and the generator's samples crowd towards those: the most
+#   popular mode holds about twice its fair share of 12.5%.
+# - **Without the decay the samples never settle.** At a constant $2\cdot10^{-3}$ the samples keep orbiting the
+#   modes: they find them early but stay too spread to count as high quality.
+# - **The recipe** covers all eight modes in nearly equal shares and is the most precise of the four.
+#
+# **One seed is one draw.** The game is chaotic: another seed, or the rounding of another CPU, gives another run.
+# `benchmarks/gan.py` trains the four variants and a fifth (the plain game's $5\cdot10^{-4}$ for both players)
+# for seeds 0–4:
+#
+# | variant | high quality, seeds 0–4 | largest share, seeds 0–4 |
+# |---|---|---|
+# | recipe | 77.5, 21.4, 74.5, 78.1, 26.3% | 16.2, 14.9, 13.4, 13.6, 13.2% |
+# | no R1 | 47.5, 72.3, 31.0, 48.6, 70.1% | 28.1, 18.2, 26.5, 27.0, 20.0% |
+# | no lr decay | 13.0, 30.2, 16.8, 30.9, 16.2% | 17.0, 14.6, 15.9, 15.6, 17.3% |
+# | lr 5e-4 | 5.6, 0.0, 2.4, 0.4, 0.0% | 14.3, 43.3, 15.1, 51.5, 74.3% |
+# | slow D | 2.7, 0.0, 0.0, 0.5, 0.1% | 99.9, 96.3, 99.4, 100.0, 68.2% |
+#
+# What holds on every seed: the slow discriminator collapses (largest share 68–100%); R1 spreads the samples more
+# evenly (without it the largest share is higher, on each seed); without the decay, or at $5\cdot10^{-4}$, no run
+# puts a third of its samples within 3 standard deviations of a mode. What does not: at this short budget the
+# recipe itself is precise on three seeds (74–78%) and not on two (21% and 26%), and on seed 1 the run without R1
+# is more precise than the recipe. Precision is what the rest of the budget buys: trained for 6500 steps with
+# batches of 256, the recipe reached 94–95% high quality on all 5 of the benchmark's seeds.
+#
+# The assertions below are the claims that held on every seed, each threshold halfway between the benchmark's
+# worst seed and the line it must not cross: the slow discriminator's largest share above 50% (worst seed 68%;
+# even spread 12.5%); the recipe's below 20% (worst 16%) with all 8 modes; no R1 above the recipe; without the
+# decay, high quality below 40% (worst 31%). Binomial noise on 2500 samples is about 1 point. The printed line
+# about precision is this seed's (nbval compares it; it held on four seeds of five).
 
 # %%
-plain_cov, recipe_cov = runs["plain"].coverage, runs["recipe"].coverage
-print("recipe covers every ring mode:", recipe_cov.modes_covered == 8)
-print("recipe covers more modes than the plain run:", recipe_cov.modes_covered > plain_cov.modes_covered)
-assert recipe_cov.modes_covered == 8 and recipe_cov.modes_covered > plain_cov.modes_covered
+largest = {variant: largest_share(run.samples) for variant, run in ablation.items()}
+hq = {variant: run.coverage.high_quality for variant, run in ablation.items()}
+checks_5 = {
+    "slow D collapses: more than 50% of its samples at one mode": largest["slow D"] > 0.5,
+    "the recipe covers all 8 modes, none with 20% or more": ablation["recipe"].coverage.modes_covered == 8
+    and largest["recipe"] < 0.2,
+    "without R1 the samples are less even than the recipe's": largest["no R1"] > largest["recipe"],
+    "without the decay high quality stays below 40%": hq["no lr decay"] < 0.4,
+}
+for claim, ok in checks_5.items():
+    print(f"{claim}: {ok}")
+print("(this seed) the recipe is the most precise of the four:", max(hq, key=hq.get) == "recipe")
+assert all(checks_5.values()), "see the per-seed table of benchmarks/gan.py: GAN training is chaotic"
+
+# %% [markdown]
+# **The recipe, in full.** Three ingredients turn the plain game into one that finds every mode and then sharpens:
+#
+# 1. a zero-centred **gradient penalty on real data** (R1, Mescheder et al. 2018),
+#    $\frac{\gamma}{2}\mathbb E_{x\sim p_{data}}\|\nabla_x D_{\theta_d}(x)\|^2$ with $\gamma=0.1$, applied *lazily*
+#    (Karras et al. 2020): on every 8th discriminator step with weight $8\gamma$, the same penalty on average at an
+#    eighth of its cost (it needs a second backward pass);
+# 2. a large learning rate with a cosine **decay** (Adam from $2\cdot10^{-3}$, $\beta=(0.5, 0.9)$), so the samples
+#    first spread over the modes and then settle instead of orbiting;
+# 3. **enough steps**: coverage comes within a few hundred steps, precision takes thousands. A mode of the ring is
+#    0.01 wide and a sample only counts as high quality within 0.03 of its centre. The benchmark trains 6500 steps
+#    with batches of 256 on the ring and 7000 on the grid (40–55 s each on two CPU cores) and reaches 94–95% high
+#    quality on the ring. The notebook's time budget allows the ablation's 2000 steps of 64, whose recipe run
+#    (seed 0) we study next.
 
 # %% [markdown]
 # **Why not 100%? A continuous generator must cross the gaps.** The latent space $\mathbb R^8$ is connected and
@@ -397,7 +518,7 @@ assert recipe_cov.modes_covered == 8 and recipe_cov.modes_covered > plain_cov.mo
 # high-quality samples against the rest.
 
 # %%
-G_ring, LATENT = runs["recipe"].state.G, settings["recipe"][0].latent_dim
+G_ring, LATENT = ablation["recipe"].state.G, gan.mixture_ablation_config("recipe").latent_dim
 z_eval = gan.sample_latent(2500, LATENT, generator=torch.Generator().manual_seed(1), device=device)
 with torch.no_grad():
     x_eval = G_ring(z_eval).cpu().numpy()
@@ -586,14 +707,24 @@ plt.show()
 # %% [markdown]
 # The pairs (columns) resemble each other (same digit class) but are not copies. Quantitatively, the distance from a generated
 # digit to its nearest training image is compared with the same distance for real held-out test digits:
+#
+#
+# What counts as a near-copy? We let the held-out digits set the scale: $d_{1\%}$, the distance within which only
+# 1% of real test digits have a training image. A generator that makes new digits (as new as fresh real ones)
+# puts about 1% of its samples that close; one that copies puts most of them there. The check allows the 1%
+# plus 3 binomial standard errors over the 1000 samples.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+d_1 = np.quantile(train_nn_dist, 0.01)
+near_copies = np.mean(nn_dist < d_1)
 print(f"median nearest-neighbour distance: generated {np.median(nn_dist):.2f}, held-out real "
-      f"{np.median(train_nn_dist):.2f}, near-copies (< 0.1): {np.mean(nn_dist < 0.1):.1%}")
+      f"{np.median(train_nn_dist):.2f}; closer than d_1% = {d_1:.2f}: {near_copies:.1%} of the generated digits")
 
 # %%
-assert np.mean(nn_dist < 0.1) < 0.01  # not a look-up table of the training set
+allowed = 0.01 + 3 * np.sqrt(0.01 * 0.99 / len(nn_dist))
+print(f"near-copies within the 1% of fresh real digits + 3 SE ({allowed:.1%}):", near_copies < allowed)
+assert near_copies < allowed  # not a look-up table of the training set
 
 # %% [markdown]
 # **Latent interpolation (slides, Radford et al.).** Walk on the straight line between two random latent vectors
@@ -624,13 +755,21 @@ plt.show()
 # - a **Fréchet distance** between Gaussians fitted to the classifier's hidden features of the samples and of
 #   half of the test split (the idea of FID, in a feature space that fits 8×8 digits).
 #
-# The reference row is the other half of the test split: real digits that neither network has seen.
+# The reference rows: the other half of the test split (real digits that neither network has seen), the same
+# digits with their pixels shuffled (the real pixel values, no shape), and the generator before training (the same
+# network at its initialisation: what "learned nothing" scores).
 
 # %%
 scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=SEED)
 ref, held_out = digits.x_test[::2], digits.x_test[1::2]
 n_ref = len(held_out)
+untrained_G = gan.make_conv_models(dcfg.latent_dim, 32, generator=torch.Generator().manual_seed(SEED), device=device)[0]
+shuffle_rng = np.random.default_rng(SEED)
+shuffled = np.stack([shuffle_rng.permutation(x.ravel()).reshape(8, 8) for x in held_out])  # same pixels, no shape
 quality = {"held-out real": gan_eval.digit_quality(scorer, held_out, ref),
+           "real, pixels shuffled": gan_eval.digit_quality(scorer, shuffled, ref),
+           "untrained generator": gan_eval.digit_quality(scorer, gan.generate(
+               untrained_G, n_ref, dcfg.latent_dim, generator=torch.Generator().manual_seed(2), device=device), ref),
            "generated": gan_eval.digit_quality(scorer, samples[:n_ref], ref)}
 for tau in [2.0, 1.0, 0.5]:
     zs_t = gan.generate(dstate.G, n_ref, dcfg.latent_dim, generator=torch.Generator().manual_seed(3),
@@ -641,7 +780,7 @@ for tau in [2.0, 1.0, 0.5]:
 # NBVAL_IGNORE_OUTPUT
 print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'Frechet':>8}")
 for name, q in quality.items():
-    print(f"{name:<24} {q.confidence:>10.3f} {q.class_entropy:>14.2f} {q.classes_covered:>8d} {q.frechet:>8.1f}")
+    print(f"{name:<24} {q.confidence:>10.3f} {q.class_entropy + 0.0:>14.2f} {q.classes_covered:>8d} {q.frechet:>8.1f}")
 
 # %% [markdown]
 # **The truncation trick (BigGAN slide).** Sampling $z$ from a normal truncated to $|z_i|\le\tau$ keeps the generator
@@ -650,16 +789,27 @@ for name, q in quality.items():
 # diversity). Diversity does fall as $\tau$ shrinks (a lower label entropy and a Fréchet distance that grows
 # several-fold by $\tau=0.5$), but on this small generator the classifier's confidence does not clearly rise: the
 # centre of its latent space is not where its best digits are. Measure before trusting the knob.
+#
+# **Confidence is no evidence.** The classifier is about as sure of itself on the shuffled pixels and on the
+# untrained generator's blobs (all put in one class) as on real digits: a check "confidence above some number"
+# could not fail on garbage. What separates digits from non-digits is the Fréchet distance, with the label
+# entropy for diversity. The check on the untruncated samples: their Fréchet distance must lie below the geometric
+# midpoint between the real digits' and the shuffled pixels' (the non-digits closest to the data; distances span
+# an order of magnitude, so halfway is on a log scale), and they must cover all 10 classes.
 
 # %%
-real_q, gen_q = quality["held-out real"], quality["generated"]
+real_q, gen_q, base_q = quality["held-out real"], quality["generated"], quality["real, pixels shuffled"]
+frechet_mid = np.sqrt(base_q.frechet * real_q.frechet)
+print("garbage gets confidence above 0.9 (shuffled pixels, untrained generator):",
+      min(base_q.confidence, quality["untrained generator"].confidence) > 0.9)
+print("generated: Frechet distance below the geometric midpoint of real and shuffled:", gen_q.frechet < frechet_mid)
 trunc = [quality[f"truncated, |z_i| <= {tau}"] for tau in (2.0, 1.0, 0.5)]
 print("generated digits cover all 10 classes:", gen_q.classes_covered == 10)
 print("truncation: Frechet distance grows as tau shrinks:", all(a.frechet < b.frechet for a, b in zip(trunc, trunc[1:])))
 print("truncation at 0.5: lower label entropy than untruncated:", trunc[-1].class_entropy < gen_q.class_entropy)
 conf = [gen_q.confidence] + [q.confidence for q in trunc]  # tau = inf, 2, 1, 0.5
 print("truncation: confidence rises at every step as tau shrinks:", all(a < b for a, b in zip(conf, conf[1:])))
-assert gen_q.classes_covered == 10 and gen_q.confidence > 0.8 and gen_q.frechet < 10 * real_q.frechet
+assert gen_q.classes_covered == 10 and gen_q.frechet < frechet_mid
 assert all(a.frechet < b.frechet for a, b in zip(trunc, trunc[1:])) and trunc[-1].class_entropy < gen_q.class_entropy
 
 # %% [markdown]
@@ -770,8 +920,10 @@ assert (err_a < err_random).all() and (z_gap > 0.1).float().mean() > 0.5
 # - The minimax generator loss saturates when the discriminator wins; the non-saturating loss $-\log D(G(z))$ keeps a
 #   gradient there. Measured from the same start: the saturating generator stalled, the non-saturating one converged.
 # - A 1-D GAN learns (one of) the transport maps $F^{-1}\circ\Phi$ of notebook 02.
-# - On the 2-D mixtures the plain game fails to settle on the modes; a gradient penalty on real data, a decaying
-#   learning rate and a few thousand steps cover every mode. Coverage is the easy half of the benchmark, precision
+# - On the 2-D mixtures, one change at a time from the same start and on every seed measured: a discriminator
+#   slower than the generator makes the generator collapse onto one mode; without R1 the samples crowd on some
+#   modes; without the learning-rate decay they never settle. The whole recipe (R1, a large decaying learning rate
+#   for both players, a few thousand steps) covers every mode on every seed. Coverage is the easy half of the benchmark, precision
 #   the hard one: a continuous generator must put some mass on the bridges between modes, and those samples come
 #   from where $G$ is steepest, so rejecting the draws with the largest $\|\partial G/\partial z\|$ removes them.
 # - A DCGAN on the 8×8 digits makes new digits (not copies), interpolates smoothly in $z$, and trades diversity for
@@ -841,6 +993,7 @@ assert (err_a < err_random).all() and (z_gap > 0.1).float().mean() > 0.5
 # - A. Brock, J. Donahue, K. Simonyan, *Large Scale GAN Training for High Fidelity Natural Image Synthesis*, ICLR 2019 (BigGAN, truncation trick).
 # - X. Mao et al., *Least Squares Generative Adversarial Networks*, ICCV 2017.
 # - I. Gulrajani et al., *Improved Training of Wasserstein GANs*, NIPS 2017 (WGAN-GP).
+# - L. Metz, B. Poole, D. Pfau, J. Sohl-Dickstein, *Unrolled Generative Adversarial Networks*, ICLR 2017 (mode collapse cycling on the ring).
 # - L. Mescheder, A. Geiger, S. Nowozin, *Which Training Methods for GANs do actually Converge?*, ICML 2018 (R1 penalty).
 # - Z. Lin et al., *PacGAN: The power of two samples in generative adversarial networks*, NeurIPS 2018 (the ring/grid metrics); A. Srivastava et al., *VEEGAN*, NIPS 2017.
 # - U. Tanielian, T. Issenhuth, E. Dohmatob, J. Mary, *Learning disconnected manifolds: a no GAN's land*, ICML 2020 (Jacobian-based truncation).

@@ -6,6 +6,7 @@ Bad inputs are in tests/bad_inputs/cases_gan.py; the scoring side is in tests/te
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -266,6 +267,17 @@ def test_config_overrides_and_their_checks() -> None:
     assert (cfg.steps, cfg.lr_g, cfg.r1_every) == (10, 3e-3, 8)
     assert gan.digits_config(batch_size=32).batch_size == 32
     assert gan.GANConfig(betas=[0.0, 0.5]).betas == (0.0, 0.5)
+
+
+def test_each_ablation_variant_makes_exactly_its_one_change() -> None:
+    base = gan.mixture_ablation_config("recipe")
+    assert (base.steps, base.batch_size, base.r1_gamma, base.lr_decay) == (2000, 64, 0.1, True)
+    plain = gan.mixture_config("ring", steps=2000, batch_size=64)
+    assert dataclasses.asdict(base) == dataclasses.asdict(plain)
+    for variant, change in gan.ABLATION.items():
+        cfg = dataclasses.asdict(gan.mixture_ablation_config(variant))
+        differs = {k for k, v in cfg.items() if v != dataclasses.asdict(base)[k]}
+        assert differs == set(change), variant  # one ingredient (lr_g and lr_d together) per variant
 
 
 # ----------------------------------------------------------------------------- latent draws

@@ -141,6 +141,8 @@ CASES = [
     Case("gan.mixture_config", "unknown option", "name", lambda: gan.mixture_config("spiral")),
     Case("gan.mixture_config", "unknown field", "lr", lambda: gan.mixture_config("ring", lr=1e-3)),
     Case("gan.mixture_config", "bad override", "steps", lambda: gan.mixture_config("ring", steps=-5)),
+    Case("gan.mixture_ablation_config", "unknown option", "variant",
+         lambda: gan.mixture_ablation_config("no R2")),
     Case("gan.digits_config", "unknown field", "epochs", lambda: gan.digits_config(epochs=3)),
     Case("gan.digits_config", "bad override", "lr_g", lambda: gan.digits_config(lr_g=INF)),
     # ------------------------------------------------------------------ training
