@@ -551,6 +551,60 @@ demo = pg.collect_episodes(envs, policy0, seed=SEED, rng=np.random.default_rng(S
 print("SyncVectorEnv, 4 episodes of the untrained policy, returns:", demo.returns)
 envs.close()
 
+
+# %% [markdown]
+# **The loop, written out.** One update of REINFORCE with a learned baseline, in the notation above: $N$ episodes
+# $\tau^{(n)}$ from $\pi_\theta$; reward-to-go $G_t$; the advantage $A_t = G_t - V_\phi(s_t)$, normalised over the
+# batch; the surrogate $L(\theta) = -\frac1N\sum_n\sum_t A^{(n)}_t \log\pi_\theta(a^{(n)}_t\mid s^{(n)}_t)$, whose
+# gradient is minus the score-function estimate of $\nabla_\theta J$; one Adam step on $\theta$; then a few steps
+# of least squares that move $V_\phi(s_t)$ towards $G_t$. The rollout itself (`pg.collect_episodes`) is the
+# agent–environment loop of notebook 05. We run three updates next to `pg.train_reinforce` with
+# `max_updates=3`, from the same seed: the same initialisation (policy first, then baseline, from one
+# `torch.Generator`) and the same episodes. The policy's weights and the recorded returns must agree exactly.
+# Any change of substance (dropping the baseline, weighting by the whole return $R(\tau)$ instead of $G_t$,
+# skipping the normalisation) changes the first update and fails the comparison.
+
+# %%
+def reinforce_updates(config, seed, n_updates):
+    """n_updates of REINFORCE with a learned baseline V_phi; returns (pi_theta, mean return per batch)."""
+    envs = gym.make_vec(config.env_id, num_envs=config.n_envs, vectorization_mode="vector_entry_point")
+    gen = torch.Generator().manual_seed(seed)
+    pi = training.mlp([4, config.hidden, 2], generator=gen)          # pi_theta(a|s) = softmax(logits)
+    V = training.mlp([4, config.hidden, 1], generator=gen)           # baseline V_phi(s)
+    opt_pi = torch.optim.Adam(pi.parameters(), lr=config.lr)
+    opt_V = torch.optim.Adam(V.parameters(), lr=config.critic_lr)
+    rng, returns = np.random.default_rng(seed), []
+    for k in range(n_updates):
+        batch = pg.collect_episodes(envs, pi, seed=seed * 100_003 + k, rng=rng)   # N episodes tau^(n)
+        s_t, a_t, m = torch.as_tensor(batch.obs), torch.as_tensor(batch.actions), batch.mask
+        G = pg.reward_to_go(batch.rewards, m, config.gamma)           # G_t, (T, N)
+        with torch.no_grad():
+            A = G - V(s_t).squeeze(-1).numpy().astype(np.float64)     # A_t = G_t - V_phi(s_t)
+        A = (A - A[m].mean()) / (A[m].std() + 1e-8)                   # normalised over the batch
+        log_pi = torch.log_softmax(pi(s_t), dim=-1).gather(-1, a_t[..., None]).squeeze(-1)
+        loss = -(log_pi * torch.as_tensor(A * m, dtype=torch.float32)).sum() / config.n_envs
+        opt_pi.zero_grad()
+        loss.backward()
+        opt_pi.step()                                                 # theta <- theta + alpha * grad J (Adam)
+        G_t, m_t = torch.as_tensor(G, dtype=torch.float32), torch.as_tensor(m)
+        for _ in range(config.critic_steps):                          # phi: least squares V_phi(s_t) ~ G_t
+            opt_V.zero_grad()
+            ((V(s_t).squeeze(-1) - G_t)[m_t] ** 2).mean().backward()
+            opt_V.step()
+        returns.append(float(batch.returns.mean()))
+    envs.close()
+    return pi, returns
+
+
+short = pg.ReinforceConfig(n_envs=16, hidden=64, lr=1e-2, gamma=0.99, max_updates=3, target_return=495)
+pi_ours, returns_ours = reinforce_updates(short, SEED, 3)
+pi_lib, history_lib = pg.train_reinforce(short, seed=SEED)
+same = all(torch.equal(p, q) for p, q in zip(pi_ours.parameters(), pi_lib.parameters(), strict=True))
+print("mean return of each batch:", [round(r, 1) for r in returns_ours])
+print("after 3 updates the policy's weights equal pg.train_reinforce's:", same,
+      "  and so do the batches' returns:", returns_ours == list(history_lib.mean_return))
+assert same and returns_ours == list(history_lib.mean_return)
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 config = pg.ReinforceConfig(n_envs=16, hidden=64, lr=1e-2, gamma=0.99, max_updates=200, target_return=495)
