@@ -33,7 +33,8 @@
 # - Predict the variance of each estimator in closed form and check measurements against it with
 #   tolerances derived from standard errors.
 # - Reduce the score-function estimator's variance with an optimal baseline, and recognise when only the
-#   score function applies (discrete $z$).
+#   score function applies (discrete $z$); measure what the Gumbel-softmax and straight-through relaxations
+#   trade for it (bias against variance, set by the temperature).
 
 # %%
 # On Colab, install the lecture's helpers from the repository (a no-op anywhere else).
@@ -42,6 +43,7 @@ import sys
 if "google.colab" in sys.modules:
     # %pip install -q "lecture-utils @ git+https://github.com/dl-lecture-notebooks/lecture-notebooks"
 
+import math
 from functools import partial
 
 import ipywidgets as widgets
@@ -161,6 +163,69 @@ plt.show()
 z_scores = (J_hat - (theta_grid**2 + 1)) / J_se
 print("largest |z-score| of the 13 objective estimates:", round(float(np.abs(z_scores).max()), 2))
 assert np.all(np.abs(z_scores) < 4), "Monte Carlo objective disagrees with theta^2 + 1"
+
+
+# %% [markdown]
+# **The slide's update.** The first "Basic Problem" slide writes one step of gradient descent on a sample,
+#
+# $$\theta^{(t)} \leftarrow \theta - \sqrt{\epsilon}\, \nabla_\theta f(z), \qquad z \sim p_\theta(z),$$
+#
+# with $\sqrt{\epsilon}$ read as the step size (we take $\epsilon = 0.01$, a step of $0.1$) and a fresh $z$ at
+# every step. What is $\nabla_\theta f(z)$? It depends on how $z$ was drawn. With `Normal(theta, 1).sample()`, $z$
+# is a number with no path back to $\theta$: $f(z) = z^2$ does not contain $\theta$, the gradient is $0$, and
+# $\theta$ never moves. With `rsample()`, $z = \theta + u$ for a standard normal $u$ (the pathwise trick of
+# Section 3), $\nabla_\theta f(z) = 2(\theta + u)$, an unbiased estimate of the true gradient $2\theta$, and the
+# update is stochastic gradient descent. The cell runs both from $\theta = 2$ for 2000 steps.
+#
+# Where should the second one end? Write $\eta = \sqrt\epsilon$: $\theta^{(t+1)} = (1 - 2\eta)\theta^{(t)} - 2\eta u_t$,
+# an autoregressive process with coefficient $\rho = 1 - 2\eta$. Its start is forgotten like $\rho^t$ ($10^{-10}$
+# after 100 steps), and then $\theta^{(t)}$ fluctuates around the minimiser $0$ with variance
+# $4\eta^2 / (1 - \rho^2) = \eta / (1 - \eta)$. So the iterates after step 100 must average $0$ within 4 standard
+# errors, where the standard error of a mean of $T$ correlated iterates is
+# $\sqrt{\mathrm{Var}\,\theta \cdot (1 + \rho) / ((1 - \rho)\, T)}$, and their variance must match $\eta/(1-\eta)$
+# within 4 of its standard errors, $\mathrm{Var}\,\theta \cdot \sqrt{2 (1 + \rho^2) / ((1 - \rho^2)\, T)}$.
+
+# %%
+def descend(draw, eps=0.01, steps=2000, theta0=2.0):
+    """theta <- theta - sqrt(eps) * grad_theta f(z), a fresh z = draw(p_theta) per step; returns the iterates."""
+    torch.manual_seed(SEED)
+    theta, path = torch.tensor(theta0, dtype=torch.float64, requires_grad=True), []
+    for _ in range(steps):
+        z = draw(torch.distributions.Normal(theta, 1.0))
+        # sample(): z has no path to theta, so grad_theta f(z) = 0 (autograd has nothing to differentiate)
+        g = torch.autograd.grad(z**2, theta)[0] if z.requires_grad else torch.zeros(())
+        with torch.no_grad():
+            theta -= math.sqrt(eps) * g
+        path.append(theta.item())
+    return np.array(path)
+
+
+path_sample = descend(lambda p: p.sample())
+path_rsample = descend(lambda p: p.rsample())
+eta, burn = math.sqrt(0.01), 100
+rho, tail = 1 - 2 * eta, path_rsample[burn:]
+var_theta = eta / (1 - eta)
+se_mean = math.sqrt(var_theta * (1 + rho) / ((1 - rho) * len(tail)))
+se_var = var_theta * math.sqrt(2 * (1 + rho**2) / ((1 - rho**2) * len(tail)))
+
+fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.0))
+ax.plot(path_sample, label=r"$z$ = sample(): $\nabla_\theta f(z) = 0$")
+ax.plot(path_rsample, lw=0.8, label=r"$z$ = rsample() $= \theta + u$: $\nabla_\theta f(z) = 2(\theta + u)$")
+ax.axhspan(-2 * math.sqrt(var_theta), 2 * math.sqrt(var_theta), color="0.85", label=r"$\pm 2$ stationary std")
+ax.set(xlabel="step $t$", ylabel=r"$\theta^{(t)}$", title=r"$\theta^{(t)} \leftarrow \theta - \sqrt{\epsilon}\,\nabla_\theta f(z)$, $\epsilon = 0.01$")
+ax.set_ylim(-1.4, 2.9)
+ax.legend(loc="upper right", ncol=3, fontsize=8)
+plt.show()
+print(f"sample():  theta stays at {path_sample[-1]:.1f} (it moved in {int((path_sample != 2.0).sum())} of 2000 steps)")
+print(f"rsample(): mean of theta after step {burn}: {tail.mean():+.3f} ± {se_mean:.3f} (1 SE), "
+      f"variance {tail.var():.3f} (stationary {var_theta:.3f} ± {se_var:.3f})")
+assert (path_sample == 2.0).all()
+assert abs(tail.mean()) < 4 * se_mean and abs(tail.var() - var_theta) < 4 * se_var
+
+# %% [markdown]
+# The slide's update is only as good as its $\nabla_\theta f(z)$: differentiating through a plain sample gives
+# nothing, and the whole lecture is about getting a gradient estimate whose mean is
+# $\nabla_\theta \mathbb{E}_{z \sim p_\theta}[f(z)]$. Sections 2 and 3 give two.
 
 # %% [markdown]
 # ## 2. Option 1: the score-function estimator (REINFORCE)
@@ -650,11 +715,143 @@ plt.show()
 print("largest |z-score| over the theta grid:", round(float(np.abs((means_b - exact_grad) / ses_b).max()), 2))
 assert np.all(np.abs((means_b - exact_grad) / ses_b) < 4)
 
-
 # %% [markdown]
 # On the left, $z = \mathbb{1}[u < \theta]$ is flat in $\theta$ except at a jump, so differentiating through the sample gives $0$.
 # On the right, the score-function estimates agree with the true gradient $0.1$ at every $\theta$. Their error bars
 # grow near $0$ and $1$, where one outcome is rare and carries a large score.
+
+# %% [markdown]
+# ### Relaxations: Gumbel-softmax and straight-through
+#
+# A Bernoulli sample can be drawn with the **Gumbel-max trick**: with logistic noise
+# $L = \log u - \log(1 - u)$, $u \sim U(0, 1)$ (the difference of two Gumbel variables),
+# $z = \mathbb{1}\big[\log\tfrac{\theta}{1-\theta} + L > 0\big]$ is Bernoulli($\theta$). The **Gumbel-softmax** (binary
+# Concrete) relaxation replaces the step by a sigmoid with a temperature $\tau$,
+#
+# $$\tilde z_\tau = \sigma\Big(\big(\log\tfrac{\theta}{1-\theta} + L\big)/\tau\Big) \in (0, 1),$$
+#
+# which is `torch.distributions.RelaxedBernoulli(tau, probs=theta).rsample()`. Now $z$ is a differentiable $g(\theta, u)$
+# and the pathwise estimator applies: $\hat g_{\mathrm{GS}} = f'(\tilde z_\tau)\,\partial\tilde z_\tau/\partial\theta$ with
+# $\partial\tilde z_\tau/\partial\theta = \tilde z_\tau(1-\tilde z_\tau) / (\tau\,\theta(1-\theta))$. It is an unbiased
+# gradient of the *relaxed* objective $\mathbb{E}[f(\tilde z_\tau)]$, not of ours, which only ever evaluates $f$ at
+# $0$ and $1$. **Straight-through** (ST) Gumbel evaluates $f$ at the hard sample $z = \mathbb{1}[\tilde z_\tau > 1/2]$
+# and borrows the relaxed derivative: $\hat g_{\mathrm{ST}} = f'(z)\,\partial\tilde z_\tau/\partial\theta$.
+#
+# Both are functions of one uniform $u$, so their means and variances are one-dimensional integrals over $u$,
+# which `scipy.integrate.quad` computes exactly (to quadrature accuracy). First the formulas are checked against
+# torch: Gumbel-max samples must be Bernoulli($\theta$), and autograd through `RelaxedBernoulli.rsample()` must
+# give $\hat g_{\mathrm{GS}}$.
+
+# %%
+logit_b = np.log(theta_b / (1 - theta_b))
+dfb = lambda z: 2 * (z - 0.45)                                   # f'(z)
+
+
+def relaxed(u, tau):
+    """(z_tilde, dz_tilde/dtheta) of the binary Concrete sample for uniforms u."""
+    z = 1 / (1 + np.exp(-(logit_b + np.log(u) - np.log1p(-u)) / tau))
+    return z, z * (1 - z) / (tau * theta_b * (1 - theta_b))
+
+
+def g_gs(u, tau):
+    z, dz = relaxed(u, tau)
+    return dfb(z) * dz                                           # f'(z_tilde) dz_tilde/dtheta
+
+
+def g_st(u, tau):
+    z, dz = relaxed(u, tau)
+    return dfb((z > 0.5).astype(float)) * dz                     # f'(hard z) dz_tilde/dtheta
+
+
+u_check = rng.random(200_000)
+z_hard = (relaxed(u_check, 1.0)[0] > 0.5).mean()                 # Gumbel-max: the same for every tau
+se_hard = np.sqrt(theta_b * (1 - theta_b) / len(u_check))
+print(f"Gumbel-max: P(z = 1) = {z_hard:.4f}, theta = {theta_b} ± {se_hard:.4f} (1 SE)")
+assert abs(z_hard - theta_b) < 4 * se_hard
+
+torch.manual_seed(SEED)                                          # autograd through torch's relaxed sample
+th = torch.tensor(theta_b, dtype=torch.float64, requires_grad=True)
+for _ in range(5):
+    z_t = torch.distributions.RelaxedBernoulli(torch.tensor(0.5, dtype=torch.float64), probs=th).rsample()
+    (g_auto,) = torch.autograd.grad((z_t - 0.45) ** 2, th)
+    L = 0.5 * np.log(z_t.item() / (1 - z_t.item())) - logit_b   # recover the noise, then its u
+    np.testing.assert_allclose(g_auto.item(), g_gs(np.array([1 / (1 + np.exp(-L))]), 0.5)[0], rtol=1e-6)
+print("autograd through RelaxedBernoulli.rsample() equals f'(z) dz/dtheta on 5 samples")
+
+# %% [markdown]
+# Now bias and variance against the temperature, exactly (by quadrature), with the score function of Section 8
+# as the unbiased reference. A Monte Carlo run of $10^5$ samples per temperature must agree with each exact mean
+# within 4 standard errors, so the integrals are checked too.
+
+# %%
+taus = [2.0, 1.0, 0.5, 0.25, 0.1]
+
+
+def moments(g, tau):
+    """Exact mean and variance over u ~ U(0, 1) of the per-sample estimate g(u, tau)."""
+    kw = dict(points=[1 - theta_b], limit=500)                   # the step sits at u = 1 - theta
+    m1 = integrate.quad(lambda x: g(np.array([x]), tau)[0], 0, 1, **kw)[0]
+    m2 = integrate.quad(lambda x: g(np.array([x]), tau)[0] ** 2, 0, 1, **kw)[0]
+    return m1, m2 - m1**2
+
+
+exact = {(name, tau): moments(g, tau) for name, g in (("GS", g_gs), ("ST", g_st)) for tau in taus}
+u_mc = rng.random(100_000)
+print(f"{'tau':>5} {'GS bias':>9} {'GS var':>8} {'ST bias':>9} {'ST var':>8}   (exact gradient {exact_grad:.2f}; "
+      f"score function: bias 0, var {exact_var:.3f})")
+for tau in taus:
+    row = []
+    for name, g in (("GS", g_gs), ("ST", g_st)):
+        mean, var = exact[name, tau]
+        mc = g(u_mc, tau)
+        assert abs(mc.mean() - mean) < 4 * np.sqrt(var / len(u_mc)), (name, tau)
+        row += [mean - exact_grad, var]
+    print(f"{tau:>5} {row[0]:>+9.4f} {row[1]:>8.3f} {row[2]:>+9.4f} {row[3]:>8.3f}")
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(FULL_WIDTH, 3.4))
+for name, style in (("GS", "o-"), ("ST", "s--")):
+    label = {"GS": "Gumbel-softmax", "ST": "straight-through"}[name]
+    ax1.plot(taus, [abs(exact[name, t][0] - exact_grad) for t in taus], style, label=label)
+    ax2.plot(taus, [np.sqrt(exact[name, t][1]) for t in taus], style, label=label)
+ax1.axhline(exact_grad, color="0.5", ls=":", label="size of the true gradient")
+ax2.axhline(np.sqrt(exact_var), color="k", label="score function (unbiased)")
+ax1.set(xscale="log", yscale="log", xlabel=r"temperature $\tau$", ylabel="|bias| of one sample", title="bias")
+ax2.set(xscale="log", yscale="log", xlabel=r"temperature $\tau$", ylabel="standard deviation of one sample",
+        title="noise")
+for ax in (ax1, ax2):
+    ax.legend(fontsize=8, loc="lower right" if ax is ax1 else "upper right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The trade-off the relaxation promises, measured. As $\tau$ falls from 1 to 0.1 the bias of both relaxations
+# shrinks (the relaxed sample approaches the hard one) and their noise grows: $\partial\tilde z_\tau/\partial\theta$
+# turns into a spike of height $\propto 1/\tau$ at the step. At $\tau \ge 0.5$ (for straight-through already at
+# 0.25) the bias is larger than the gradient itself: the mean of the estimate, $0.1 + \text{bias}$, is negative and
+# points the wrong way. Straight-through is noisier than Gumbel-softmax at every temperature here, and more biased.
+#
+# Which estimator to use depends on the number of samples $N$: the mean-squared error of an average of $N$ is
+# $\text{bias}^2 + \text{var}/N$, and only the variance term shrinks. The score function (bias 0) wins once
+# $N > (\text{var}_{\text{SF}} - \text{var}_\tau) / \text{bias}_\tau^2$, and at every $N$ where its variance is the
+# smaller one. On this one Bernoulli the score function is the better estimator from about 25 samples on, at every
+# temperature: relaxations pay off where the score function's variance is large (many discrete variables, large
+# values of $f$, no good baseline), as in the REBAR and RELAX papers, not on a toy with a tiny variance.
+
+# %%
+gs_bias = [abs(exact["GS", t][0] - exact_grad) for t in taus]
+st_bias = [abs(exact["ST", t][0] - exact_grad) for t in taus]
+gs_var, st_var = [exact["GS", t][1] for t in taus], [exact["ST", t][1] for t in taus]
+falling = lambda v: all(a > b for a, b in zip(v, v[1:]))
+rising = lambda v: all(a < b for a, b in zip(v, v[1:]))
+print("tau from 1 to 0.1: the bias of both shrinks:", falling(gs_bias[1:]) and falling(st_bias[1:]))
+print("tau from 2 to 0.1: the variance of both grows:", rising(gs_var) and rising(st_var))
+print("straight-through noisier than Gumbel-softmax at every tau:", all(s > g for s, g in zip(st_var, gs_var)))
+for tau, b, v in zip(taus, gs_bias, gs_var):
+    beyond = f"score function wins for N > {(exact_var - v) / b**2:.0f}" if v < exact_var else "noisier than the score function"
+    print(f"  Gumbel-softmax at tau = {tau}: {beyond}")
+assert falling(gs_bias[1:]) and falling(st_bias[1:]) and rising(gs_var) and rising(st_var)
+
 
 # %% [markdown]
 # ## 9. Interactive: both estimators' histograms
@@ -723,6 +920,12 @@ _ = widgets.interact(
 #   measured variance ratio in the slides' experiment was $21.6 \pm 1.9$ (exact $21.75$), the same at every $N$.
 # - A constant baseline keeps the score function unbiased. The optimal $b^* = \mathbb{E}[f s^2]/\mathbb{E}[s^2]$ cut the variance
 #   from $87$ to $38$ here, which still does not reach the pathwise estimator.
+# - The slide's update $\theta \leftarrow \theta - \sqrt{\epsilon}\,\nabla_\theta f(z)$ needs a $z$ with a path to $\theta$:
+#   through `sample()` the gradient is $0$ and $\theta$ never moves; through `rsample()` it is stochastic gradient
+#   descent, and the iterates settle around the minimiser with the variance $\eta/(1-\eta)$ of their AR(1) process.
+# - For a discrete $z$, relaxations make the pathwise estimator applicable at a price: Gumbel-softmax and
+#   straight-through are biased (more than the gradient itself at $\tau \ge 0.5$ here), and lowering $\tau$ trades
+#   that bias for variance. On one Bernoulli the unbiased score function is better from about 25 samples on.
 
 # %% [markdown]
 # ## Exercises
