@@ -166,10 +166,15 @@ plt.show()
 
 # %%
 gap = np.sum(0.5 * (p_data + p_g) * np.abs(d_learned - d_star)) * dx  # E_m |D - D*|, m = (p_data + p_g) / 2
-print(f"V(D*) = {value:.3f};  trained D within 0.02 of it: {value - v_hat < 0.02};  E_m|D - D*| < 0.05: {gap < 0.05}")
+# How close is close? Against the discriminator that learned nothing, D = 1/2 everywhere: its value is -log 4 and
+# its distance E_m|1/2 - D*| below. The trained D must close at least 80% of both gaps (its misses are in the
+# tails, where few samples reach it).
+gap_null = np.sum(0.5 * (p_data + p_g) * np.abs(0.5 - d_star)) * dx
+print(f"V(D*) = {value:.3f}, V(D = 1/2) = {-np.log(4):.3f}: trained D closes 80% of the gap: "
+      f"{value - v_hat < 0.2 * (value + np.log(4))};  E_m|D - D*| under 20% of E_m|1/2 - D*|: {gap < 0.2 * gap_null}")
 # D* is the maximiser: a trained D cannot beat it beyond Monte Carlo noise (5 standard errors), and gets close.
 assert v_hat < value + 5 * v_se
-assert value - v_hat < 0.02 and gap < 0.05
+assert value - v_hat < 0.2 * (value + np.log(4)) and gap < 0.2 * gap_null
 
 # %% [markdown]
 # ## 3. Saturating versus non-saturating generator objectives
@@ -242,11 +247,14 @@ plt.show()
 sat, ns = toy["saturating"], toy["non_saturating"]
 early = slice(20, 100)
 ratio = np.median(ns["hist"]["g_grad_norm"][early]) / np.median(sat["hist"]["g_grad_norm"][early])
-print(f"after 300 steps, saturating G within 2 of the target mean: {abs(sat['mean'][-1] - 4) < 2}; "
-      f"non-saturating G within 0.5: {abs(ns['mean'][-1] - 4) < 0.5}")
+# The claims in numbers: "stalled" = still more than half of the start's distance from the target mean;
+# "converged" = within 1/8 of it (the generator starts near 0, the target is 4); "orders of magnitude" = over 100x.
+dist0 = abs(sat["mean"][0] - 4)  # at the first snapshot (step 10); both runs start from the same weights
+print(f"after 300 steps, saturating G still over half its starting distance from the target: "
+      f"{abs(sat['mean'][-1] - 4) > dist0 / 2}; non-saturating G within 1/8 of it: {abs(ns['mean'][-1] - 4) < dist0 / 8}")
 print(f"median gradient ratio NS / saturating over steps 20-100 above 100: {ratio > 100}")
-assert np.median(sat["hist"]["d_fake"][early]) < 0.01  # the discriminator wins early
-assert ratio > 100 and abs(sat["mean"][-1] - 4) > 2.0 and abs(ns["mean"][-1] - 4) < 0.5
+assert np.median(sat["hist"]["d_fake"][early]) < 0.01  # the discriminator wins early: D(G(z)) under 1%
+assert ratio > 100 and abs(sat["mean"][-1] - 4) > dist0 / 2 and abs(ns["mean"][-1] - 4) < dist0 / 8
 
 # %% [markdown]
 # ## 4. A 1-D GAN learns the transport map
@@ -292,9 +300,12 @@ inside = np.abs(zs) < 2
 err = min(np.mean(np.abs(g_of_z - transport(zs))[inside]), np.mean(np.abs(g_of_z - transport(-zs))[inside]))
 frac_left = np.mean(x_gan < -0.5)  # mass of the left mode; exact: 0.3
 se = np.sqrt(0.3 * 0.7 / len(x_gan))
-print(f"mean |G - transport map| on |z| < 2 below 0.25: {err < 0.25};  left-mode mass within 0.05: "
-      f"{abs(frac_left - 0.3) < 0.05}")
-assert err < 0.25 and abs(frac_left - 0.3) < 0.05 + 5 * se
+# Against the map that learned nothing but the mean (G(z) = E x for every z), the learned G must be 5x closer;
+# the mode weights must match within 0.05 (a sixth of the small mode's 0.3) plus 5 standard errors.
+err_null = np.mean(np.abs(x_gan.mean() - transport(zs))[inside])
+print(f"mean |G - transport map| on |z| < 2 under a fifth of the constant map's: {err < err_null / 5};  "
+      f"left-mode mass within 0.05: {abs(frac_left - 0.3) < 0.05}")
+assert err < err_null / 5 and abs(frac_left - 0.3) < 0.05 + 5 * se
 
 # %% [markdown]
 # ## 5. Mode collapse on 2-D mixtures, measured
