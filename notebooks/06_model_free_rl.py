@@ -562,11 +562,14 @@ envs.close()
 # `max_updates=3`, from the same seed: the same initialisation (policy first, then baseline, from one
 # `torch.Generator`) and the same episodes. The policy's weights and the recorded returns must agree exactly.
 # Any change of substance (dropping the baseline, weighting by the whole return $R(\tau)$ instead of $G_t$,
-# skipping the normalisation) changes the first update and fails the comparison.
+# skipping the normalisation) changes the first update and fails the comparison, as the cell after the comparison shows.
 
 # %%
-def reinforce_updates(config, seed, n_updates):
-    """n_updates of REINFORCE with a learned baseline V_phi; returns (pi_theta, mean return per batch)."""
+def reinforce_updates(config, seed, n_updates, wrong=None):
+    """n_updates of REINFORCE with a learned baseline V_phi; returns (pi_theta, mean return per batch).
+
+    ``wrong`` swaps in a deliberately wrong weighting, to show below that the comparison can fail.
+    """
     envs = gym.make_vec(config.env_id, num_envs=config.n_envs, vectorization_mode="vector_entry_point")
     gen = torch.Generator().manual_seed(seed)
     pi = training.mlp([4, config.hidden, 2], generator=gen)          # pi_theta(a|s) = softmax(logits)
@@ -578,8 +581,11 @@ def reinforce_updates(config, seed, n_updates):
         batch = pg.collect_episodes(envs, pi, seed=seed * 100_003 + k, rng=rng)   # N episodes tau^(n)
         s_t, a_t, m = torch.as_tensor(batch.obs), torch.as_tensor(batch.actions), batch.mask
         G = pg.reward_to_go(batch.rewards, m, config.gamma)           # G_t, (T, N)
+        if wrong == "whole return R(tau) instead of G_t":
+            G = np.broadcast_to(G[0], G.shape) * m                    # G_0 at every step of the episode
         with torch.no_grad():
-            A = G - V(s_t).squeeze(-1).numpy().astype(np.float64)     # A_t = G_t - V_phi(s_t)
+            b = 0.0 if wrong == "no baseline" else V(s_t).squeeze(-1).numpy().astype(np.float64)
+            A = G - b                                                 # A_t = G_t - V_phi(s_t)
         A = (A - A[m].mean()) / (A[m].std() + 1e-8)                   # normalised over the batch
         log_pi = torch.log_softmax(pi(s_t), dim=-1).gather(-1, a_t[..., None]).squeeze(-1)
         loss = -(log_pi * torch.as_tensor(A * m, dtype=torch.float32)).sum() / config.n_envs
@@ -604,6 +610,24 @@ print("mean return of each batch:", [round(r, 1) for r in returns_ours])
 print("after 3 updates the policy's weights equal pg.train_reinforce's:", same,
       "  and so do the batches' returns:", returns_ours == list(history_lib.mean_return))
 assert same and returns_ours == list(history_lib.mean_return)
+
+# %% [markdown]
+# The comparison can fail. The same three updates with the baseline dropped (only the batch normalisation
+# remains) or with every step weighted by the whole return $G_0 = R(\tau)$ instead of $G_t$ start from the
+# same weights and the same first batch, yet end with weights that differ from the library's by more than
+# `torch.testing.assert_close`'s float32 tolerance (relative $1.3\cdot10^{-6}$, absolute $10^{-5}$: room for
+# rounding only, while one Adam step moves each weight by about the learning rate, $10^{-2}$).
+
+# %%
+for wrong in ("no baseline", "whole return R(tau) instead of G_t"):
+    pi_wrong, _ = reinforce_updates(short, SEED, 3, wrong=wrong)
+    try:
+        torch.testing.assert_close(list(pi_wrong.parameters()), list(pi_lib.parameters()))
+        rejected = False
+    except AssertionError:
+        rejected = True
+    print(f"{wrong}: rejected by the comparison with pg.train_reinforce: {rejected}")
+    assert rejected, wrong
 
 # %%
 # NBVAL_IGNORE_OUTPUT
