@@ -32,6 +32,7 @@ class Coverage:
     n_modes: int
     high_quality: float  # fraction of samples within n_std std of their nearest mode
     counts: np.ndarray  # (K,) high-quality samples per mode
+    largest_share: float  # of all samples, the part nearest to the most popular mode (1/K even, 1 collapsed)
 
 
 def _mixture_modes(mixture: Any) -> tuple[np.ndarray, float]:
@@ -51,7 +52,8 @@ def coverage(samples: ArrayLike, mixture: Mixture, *, n_std: float = 3.0) -> Cov
     nearest = d2.argmin(1)
     good = np.sqrt(d2[np.arange(len(x)), nearest]) <= n_std * std
     counts = np.bincount(nearest[good], minlength=len(means))
-    return Coverage(int((counts > 0).sum()), len(means), float(good.mean()), counts)
+    largest = np.bincount(nearest, minlength=len(means)).max() / len(x)
+    return Coverage(int((counts > 0).sum()), len(means), float(good.mean()), counts, float(largest))
 
 
 # ----------------------------------------------------------------------------- Frechet distance

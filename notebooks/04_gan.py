@@ -429,19 +429,12 @@ fig.tight_layout()
 fig.colorbar(surface, ax=axes, shrink=0.6, label=r"$D_{\theta_d}(x)$: probability of real")
 plt.show()
 
-
-def largest_share(x):
-    """The part of the samples x whose nearest mode is the most popular one (1/8 if even, 1 if collapsed)."""
-    nearest = np.linalg.norm(x[:, None] - ring.means[None], axis=-1).argmin(1)
-    return np.bincount(nearest, minlength=ring.n_modes).max() / len(x)
-
-
 # %%
 # NBVAL_IGNORE_OUTPUT
 print(f"{'variant':<12} {'modes':>6} {'high quality':>13} {'largest share':>14}")
 for variant, run in ablation.items():
     c = run.coverage
-    print(f"{variant:<12} {c.modes_covered:>4}/8 {100 * c.high_quality:>12.1f}% {100 * largest_share(run.samples):>13.1f}%")
+    print(f"{variant:<12} {c.modes_covered:>4}/8 {100 * c.high_quality:>12.1f}% {100 * c.largest_share:>13.1f}%")
 print("(largest share: the part of all 2500 samples whose nearest mode is the most popular one; 12.5% when the "
       "samples are spread evenly, 100% when they have collapsed onto one mode)")
 
@@ -487,7 +480,7 @@ print("(largest share: the part of all 2500 samples whose nearest mode is the mo
 # about precision is this seed's (nbval compares it; it held on four seeds of five).
 
 # %%
-largest = {variant: largest_share(run.samples) for variant, run in ablation.items()}
+largest = {variant: run.coverage.largest_share for variant, run in ablation.items()}
 hq = {variant: run.coverage.high_quality for variant, run in ablation.items()}
 checks_5 = {
     "slow D collapses: more than 50% of its samples at one mode": largest["slow D"] > 0.5,

@@ -36,11 +36,13 @@ def test_coverage_on_hand_made_samples() -> None:
     one = np.tile(ring.means[3], (50, 1))
     cov = gan_eval.coverage(one, ring)
     assert (cov.modes_covered, cov.high_quality) == (1, 1.0) and cov.counts[3] == 50
+    assert cov.largest_share == 1.0 and gan_eval.coverage(everything, ring).largest_share == 1 / 8
     off = np.zeros((40, 2))  # the ring's centre: far from every mode
     off[:10] = ring.means[0] + np.array([0.029, 0.0])  # inside 3 std = 0.03
     off[10:20] = ring.means[1] + np.array([0.0, 0.031])  # just outside
     cov = gan_eval.coverage(off, ring)
     assert (cov.modes_covered, cov.high_quality) == (1, 0.25)
+    assert cov.largest_share == 30 / 40  # off-mode samples count too: the centre is nearest to mode 0 here
     assert gan_eval.coverage(off, ring, n_std=3.2).high_quality == 0.5  # n_std widens the ball
 
 
