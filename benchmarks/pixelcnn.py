@@ -2,9 +2,9 @@
 
 Usage: python benchmarks/pixelcnn.py [--seeds 0 1 2] [--n-val 200] [--threads 1] [--set FIELD=VALUE ...]
 
-Uses ``PixelCNNConfig()`` (up to 60 epochs, early stopped) and ``train_pixelcnn`` on the project's digits split:
-the validation images for early stopping are drawn (seeded, the same for every seed) from the training split, the
-test split is only scored. Notebook 03 trains the same network for 30 epochs to fit its time budget:
+Uses ``PixelCNNConfig()`` (up to 60 epochs, early stopped) and ``train_pixelcnn`` on the project's digits
+split: the validation images for early stopping are drawn (seeded, the same for every seed) from the training
+split, the test split is only scored. Notebook 03 trains the same network for 30 epochs (its time budget):
 ``--set batch_size=128 lr=0.005 max_epochs=30``. Prints a table, then one JSON object on the last line.
 """
 

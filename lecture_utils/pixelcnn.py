@@ -36,7 +36,7 @@ _MAX_SAMPLES = 100_000  # sample(n): n canvases of H*W floats, redrawn H*W times
 
 @dataclass
 class PixelCNNConfig:
-    """Architecture, regularisation and training settings of the PixelCNN (defaults: the benchmark's model)."""
+    """Architecture, regularisation and training settings of the PixelCNN (defaults: the benchmark's)."""
 
     height: int = 8  # image rows
     width: int = 8  # image columns

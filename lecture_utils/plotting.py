@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
+from PIL import Image
 
 from lecture_utils import checks
 from lecture_utils.mdp import ACTION_DELTAS
 
 __all__ = [
-    "DPI", "FULL_WIDTH", "STYLE", "grid_figsize", "image_grid", "plot_grid_trajectory", "plot_value_grid",
+    "DPI", "FULL_WIDTH", "STYLE", "compact_png", "grid_figsize", "image_grid", "plot_grid_trajectory",
+    "plot_value_grid", "use_compact_figures",
 ]
 
 # The collection's one figure style. Each notebook's setup cell passes it to ``plt.style.use(STYLE)``; the
@@ -43,6 +47,38 @@ STYLE: dict[str, Any] = {
     "lines.linewidth": 1.6,
     "image.cmap": "viridis",
 }
+
+
+def compact_png(fig: Figure) -> bytes | None:
+    """The figure as a 256-colour PNG, cropped as Jupyter's inline backend does (None if it is empty)."""
+    fig = checks.instance("fig", fig, Figure)
+    if not fig.axes and not fig.lines:  # what the inline backend does: nothing to show
+        return None
+    raw = io.BytesIO()
+    fig.canvas.print_figure(raw, format="png", bbox_inches="tight", facecolor=fig.get_facecolor())
+    # A plot uses few colours; a palette of 256 looks the same and takes about a third of the bytes.
+    image = Image.open(raw).convert("RGB").quantize(colors=256)
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def use_compact_figures() -> bool:
+    """Show figures in this IPython kernel as ``compact_png`` images (False, and nothing done, elsewhere)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is installed with jupyter
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    # Load the backend now: loading Jupyter's inline backend registers its own PNG formatter, which would
+    # replace this one if it happened later (pyplot loads it at the first figure).
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend(matplotlib.get_backend())
+    shell.display_formatter.formatters["image/png"].for_type(Figure, compact_png)
+    return True
 
 
 def grid_figsize(n: int, ncols: int, *, cell_in: float = 0.5, extra_h: float = 0.35) -> tuple[float, float]:

@@ -81,13 +81,14 @@ from lecture_utils.estimators import (
     square_example_variance,
     variance_bounds,
 )
-from lecture_utils.plotting import FULL_WIDTH, STYLE
+from lecture_utils.plotting import FULL_WIDTH, STYLE, use_compact_figures
 
 SEED = 0
 rng = np.random.default_rng(SEED)
 torch.manual_seed(SEED)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 plt.style.use(STYLE)
+use_compact_figures()  # figures as 256-colour PNGs: they look the same at a third of the bytes
 
 # %% [markdown]
 # ## 1. The basic problem

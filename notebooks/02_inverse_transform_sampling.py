@@ -47,11 +47,12 @@ from scipy import stats
 from sklearn.datasets import load_iris
 
 from lecture_utils import sampling as S
-from lecture_utils.plotting import FULL_WIDTH, STYLE
+from lecture_utils.plotting import FULL_WIDTH, STYLE, use_compact_figures
 
 SEED = 0
 rng = np.random.default_rng(SEED)
 plt.style.use(STYLE)
+use_compact_figures()  # figures as 256-colour PNGs: they look the same at a third of the bytes
 ALPHA = 0.01  # significance level of every goodness-of-fit check in this notebook
 
 # %% [markdown]

@@ -55,7 +55,7 @@ from scipy import stats
 from lecture_utils import policy_gradient as pg
 from lecture_utils import rl, training
 from lecture_utils.mdp import from_gym_P, q_from_v, value_iteration
-from lecture_utils.plotting import FULL_WIDTH, STYLE
+from lecture_utils.plotting import FULL_WIDTH, STYLE, use_compact_figures
 
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -63,6 +63,7 @@ torch.manual_seed(SEED)
 torch.set_num_threads(1)  # the networks here are tiny: extra CPU threads only add synchronization
 device = "cuda" if torch.cuda.is_available() else "cpu"
 plt.style.use(STYLE)
+use_compact_figures()  # figures as 256-colour PNGs: they look the same at a third of the bytes
 
 # %% [markdown]
 # ## 1. Evaluative feedback: the 10-armed bandit

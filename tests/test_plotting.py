@@ -74,3 +74,36 @@ def test_grid_figsize_gives_every_tile_the_same_size() -> None:
 
     assert grid_figsize(45, 15) == (7.5, 3 * 0.5 + 0.35)
     assert grid_figsize(3, 10, cell_in=1.0, extra_h=0.0) == (3.0, 1.0)  # fewer tiles than columns: one row
+
+
+def test_compact_png_is_a_palette_png_of_the_cropped_figure_at_fewer_bytes() -> None:
+    import io
+
+    from PIL import Image
+
+    from lecture_utils.plotting import compact_png
+
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    rng = np.random.default_rng(0)
+    ax.scatter(*rng.normal(size=(2, 500)), alpha=0.4)
+    ax.contourf(*np.meshgrid(np.linspace(-3, 3, 30), np.linspace(-3, 3, 30)), rng.random((30, 30)), alpha=0.5)
+    full = io.BytesIO()
+    fig.savefig(full, format="png", bbox_inches="tight")
+    data = compact_png(fig)
+    assert data is not None
+    compact, reference = Image.open(io.BytesIO(data)), Image.open(io.BytesIO(full.getvalue()))
+    assert compact.mode == "P" and compact.size == reference.size
+    assert len(data) < 0.7 * len(full.getvalue())
+    # the palette keeps the picture: every pixel within a few levels of the full-colour one, on average
+    diff = np.abs(np.asarray(compact.convert("RGB"), float) - np.asarray(reference.convert("RGB"), float))
+    assert diff.mean() < 3.0
+    plt.close(fig)
+    empty = plt.figure()
+    assert compact_png(empty) is None
+    plt.close(empty)
+
+
+def test_use_compact_figures_does_nothing_outside_ipython() -> None:
+    from lecture_utils.plotting import use_compact_figures
+
+    assert use_compact_figures() is False

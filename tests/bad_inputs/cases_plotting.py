@@ -12,8 +12,9 @@ V6 = np.zeros(6)
 TRAJ = np.array([0, 1, 4])
 VG, TR = P.plot_value_grid, P.plot_grid_trajectory
 
-NO_BAD_INPUT: dict[str, str] = {}
+NO_BAD_INPUT: dict[str, str] = {"plotting.use_compact_figures": "takes no arguments"}
 CASES = [
+    Case("plotting.compact_png", "not a figure", "fig", lambda: P.compact_png("figure.png")),
     Case("plotting.grid_figsize", "float for int", "n", lambda: P.grid_figsize(2.5, 2)),
     Case("plotting.grid_figsize", "out of range", "ncols", lambda: P.grid_figsize(4, 0)),
     Case("plotting.grid_figsize", "out of range", "cell_in", lambda: P.grid_figsize(4, 2, cell_in=0.0)),
