@@ -1,13 +1,18 @@
-"""Benchmark notebook 04's GANs: 2-D mode coverage (ring, grid; 5 seeds each) and the digits DCGAN.
+"""Benchmark notebook 04's GANs: 2-D mode coverage (ring, grid; 5 seeds each), the ring ablation, the losses
+side by side, and the digits DCGAN.
 
 Usage: python benchmarks/gan.py OUTDIR DIGITS_NPY [--seeds 0 1 2 3 4] [--skip-mixtures] [--skip-digits]
-                                 [--skip-ablation]
+                                 [--skip-ablation] [--skip-losses] [--skip-conditional]
 
 Writes OUTDIR/{ring,grid}_seed{S}.npy (2500 evaluation samples G(z), z ~ N(0, I), shape (2500, 2)),
 OUTDIR/{ring,grid}_seed{S}_jbt.npy (2500 samples after Jacobian-based truncation: of 2778 draws of z, the
 10% with the largest ||dG/dz|| rejected) and DIGITS_NPY (1000 generated digits, float32 (1000, 8, 8) in
 [0, 1]). The ablation trains notebook 04's one-change-at-a-time variants of the ring recipe
-(gan.ABLATION: 2000 steps, batches of 64) for each seed and saves nothing. Prints a table per part,
+(gan.ABLATION: 2000 steps, batches of 64) for each seed and saves nothing; so does the loss comparison
+(gan.LOSS_COMPARISON: non-saturating, LSGAN and WGAN-GP at that budget, on the ring and the grid, with how
+closely D's signal follows the samples' distance to the modes). The class-conditional DCGAN (for each seed)
+writes DIGITS_NPY's folder/<stem>_conditional_seed{S}.npz: x (1000, 8, 8) float32 in [0, 1], 100 per class,
+and y (1000,) their labels. Prints a table per part,
 then one JSON object on the last line with per-seed metrics and wall
 times. A run's wall time covers training and both evaluations.
 """
@@ -90,6 +95,84 @@ def run_ablation(seeds: list[int], device: str) -> list[dict]:
     return rows
 
 
+def run_losses(seeds: list[int], device: str) -> list[dict]:
+    """Train each loss of gan.LOSS_COMPARISON on the ring and the grid for each seed; print its metrics."""
+    rows = []
+    print(f"\nlosses side by side (notebook 04, section 8): {gan.mixture_loss_config('ring', 'lsgan').steps} "
+          f"steps, batches of 64, the same initialisation per seed")
+    print(f"{'mixture':<8} {'loss':<15} {'seed':>4} {'modes':>7} {'high quality':>13} {'largest share':>14} "
+          f"{'median dist':>12} {'rho(signal, dist)':>18} {'signal change':>14} {'wall (s)':>9}")
+    for name, mixture in [("ring", gan.ring_mixture()), ("grid", gan.grid_mixture())]:
+        for loss in gan.LOSS_COMPARISON:
+            for seed in seeds:
+                cfg = gan.mixture_loss_config(name, loss)
+                record, track = gan.distance_tracker(mixture, device=device)
+                start = time.perf_counter()
+                run = gan.train_mixture(mixture, cfg, seed=seed, device=device, callback=record, every=100,
+                                        **gan.MIXTURE_NETS[name])
+                wall = time.perf_counter() - start
+                c = run.coverage
+                change, shrink, rho = gan.signal_track(run.state, track).second_half()
+                row = {"mixture": name, "loss": loss, "seed": seed, "n_modes": c.n_modes,
+                       "modes_covered": c.modes_covered, "high_quality": round(c.high_quality, 4),
+                       "largest_share": round(c.largest_share, 4),
+                       "median_distance": round(c.median_distance, 4),
+                       "rho_second_half": round(rho, 3), "signal_change_second_half": round(change, 4),
+                       "distance_shrink_second_half": round(shrink, 2),
+                       "wall_s": round(wall, 1)}
+                rows.append(row)
+                print(f"{name:<8} {loss:<15} {seed:>4} {c.modes_covered:>3}/{c.n_modes:<3} "
+                      f"{100 * c.high_quality:>12.1f}% {100 * c.largest_share:>13.1f}% "
+                      f"{c.median_distance:>12.4f} "
+                      f"{rho:>18.2f} {100 * change:>13.1f}% {wall:>9.1f}", flush=True)
+    print("(signal: D's loss, or for wgan_gp the critic's gap E D(x) - E D(G(z)); rho and change over the "
+          "second half of training, checkpoints every 100 steps; median dist: of each sample to its nearest "
+          "mode)")
+    return rows
+
+
+def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[dict]:
+    """Train the class-conditional DCGAN on the digits per seed; score 100 samples per class; save them."""
+    digits = load_digits_split(binarize=False)
+    cfg = gan.digits_config(n_classes=10)
+    scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=0)
+    ref, held_out = digits.x_test[::2], digits.x_test[1::2]
+    real = gan_eval.digit_quality(scorer, held_out, ref)
+    real_acc = gan_eval.label_accuracy(scorer, digits.x_test, digits.y_test)
+    print(f"\nclass-conditional DCGAN (projection discriminator): {cfg.steps} steps, batches of "
+          f"{cfg.batch_size}; 100 samples per class, scored by the classifier")
+    print(f"{'seed':>4} {'accuracy':>9} {'worst class':>12} {'confidence':>11} {'Frechet':>8} "
+          f"{'wall (s)':>9}")
+    print(f"{'real':>4} {real_acc:>9.3f} {'':>12} {real.confidence:>11.3f} {real.frechet:>8.2f}   "
+          "(test digits)")
+    rows, y = [], np.repeat(np.arange(10), 100)
+    for seed in seeds:
+        start = time.perf_counter()
+        nets = gan.make_conv_models(cfg.latent_dim, 32, n_classes=10, device=device,
+                                    generator=torch.Generator().manual_seed(seed))
+        state = gan.init_state(*nets, cfg)
+        sampler = gan.labelled_sampler(torch.as_tensor(digits.x_train, device=device),
+                                       torch.as_tensor(digits.y_train, device=device))
+        gan.train(state, sampler, cfg.steps, generator=torch.Generator().manual_seed(seed), device=device)
+        wall = time.perf_counter() - start
+        x = gan.generate(state.G, len(y), cfg.latent_dim, generator=torch.Generator().manual_seed(seed + 1),
+                         device=device, labels=y).astype(np.float32)
+        np.savez(path.with_name(f"{path.stem}_conditional_seed{seed}.npz"), x=x, y=y)
+        q = gan_eval.digit_quality(scorer, x, ref)
+        per_class = [gan_eval.label_accuracy(scorer, x[y == k], y[y == k]) for k in range(10)]
+        row = {"seed": seed, "accuracy": round(gan_eval.label_accuracy(scorer, x, y), 4),
+               "per_class_accuracy": [round(a, 3) for a in per_class], "confidence": round(q.confidence, 4),
+               "frechet": round(q.frechet, 3), "wall_s": round(wall, 1)}
+        rows.append(row)
+        worst = int(np.argmin(per_class))
+        print(f"{seed:>4} {row['accuracy']:>9.3f} {f'{worst}: {per_class[worst]:.2f}':>12} "
+              f"{q.confidence:>11.3f} {q.frechet:>8.2f} {wall:>9.1f}", flush=True)
+    print(f"(accuracy: the classifier's label is the one the digit was generated for; real test digits: "
+          f"{real_acc:.3f}; Frechet to half of the test split; saved as {path.stem}_conditional_seedS.npz "
+          "with x (1000, 8, 8) in [0, 1] and y (1000,))")
+    return rows
+
+
 def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     """Train the DCGAN on the digits, save 1000 samples, score them against held-out real digits."""
     digits = load_digits_split(binarize=False)
@@ -130,6 +213,8 @@ def main() -> None:
     parser.add_argument("--skip-mixtures", action="store_true")
     parser.add_argument("--skip-digits", action="store_true")
     parser.add_argument("--skip-ablation", action="store_true")
+    parser.add_argument("--skip-losses", action="store_true")
+    parser.add_argument("--skip-conditional", action="store_true")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: the 2 cores)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -148,8 +233,12 @@ def main() -> None:
                 and r["wall_s"] <= 60 for r in rows)
     if not args.skip_ablation:
         result["ablation"] = run_ablation(args.seeds, device)
+    if not args.skip_losses:
+        result["losses"] = run_losses(args.seeds, device)
     if not args.skip_digits:
         result["digits"] = run_digits(args.digits_path, device)
+    if not args.skip_conditional:
+        result["conditional"] = run_conditional(args.digits_path, args.seeds, device)
     print(json.dumps(result))
 
 

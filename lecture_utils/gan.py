@@ -17,19 +17,22 @@ from typing import Any, Literal
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
+from scipy import stats
 from torch import nn
 from torch.nn import functional as F
 
 from lecture_utils import checks, gan_eval, training
 
 __all__ = [
-    "ABLATION", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "MIXTURE_NETS", "ConvDiscriminator",
-    "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureRun", "ScaledDiscriminator",
-    "ScaledGenerator", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface", "g_loss",
-    "generate", "generate_jbt", "gradient_penalty", "grid_mixture", "init_state", "jacobian_norms",
-    "js_divergence", "make_conv_models", "make_models", "mixture_ablation_config", "mixture_config",
-    "mixture_sampler", "optimal_discriminator", "plot_gan_lab", "plot_samples", "ring_mixture",
-    "sample_latent", "sample_mixture", "tensor_sampler", "train", "train_mixture", "train_step",
+    "ABLATION", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "LOSS_COMPARISON", "MIXTURE_NETS",
+    "ConditionalConvGenerator", "ConvDiscriminator", "ConvGenerator", "GANConfig", "GANState", "Mixture",
+    "MixtureRun", "ProjectionDiscriminator", "ScaledDiscriminator", "ScaledGenerator", "SignalTrack",
+    "critic_signal", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface",
+    "distance_tracker", "g_loss", "generate", "generate_jbt", "gradient_penalty", "grid_mixture",
+    "init_state", "jacobian_norms", "js_divergence", "labelled_sampler", "make_conv_models", "make_models",
+    "mixture_ablation_config", "mixture_config", "mixture_loss_config", "mixture_sampler",
+    "optimal_discriminator", "plot_gan_lab", "plot_samples", "ring_mixture", "sample_latent",
+    "sample_mixture", "signal_track", "tensor_sampler", "train", "train_mixture", "train_step",
 ]
 
 Loss = Literal["saturating", "non_saturating", "lsgan", "wgan_gp"]
@@ -199,6 +202,44 @@ class ConvDiscriminator(nn.Module):
         return self.net(x.unsqueeze(1))
 
 
+class ConditionalConvGenerator(ConvGenerator):
+    """DCGAN generator of a class-conditional GAN: G(z, y) reads z beside a learned embedding of the label."""
+
+    def __init__(self, latent_dim: int = 16, n_classes: int = 10, width: int = 64) -> None:
+        latent_dim = checks.positive_int("latent_dim", latent_dim)
+        self.n_classes = checks.integer("n_classes", n_classes, low=2)
+        super().__init__(2 * latent_dim, width)  # the first layer reads (z, embedding of y)
+        self.embed = nn.Embedding(self.n_classes, latent_dim)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if y is None:
+            raise checks.BadArgument("y: a conditional generator needs the labels, G(z, y)")
+        return super().forward(torch.cat([z, self.embed(y)], dim=1))
+
+
+class ProjectionDiscriminator(nn.Module):
+    """DCGAN discriminator with a projection for labels (Miyato and Koyama, 2018):
+    D(x, y) = w . phi(x) + embed(y) . phi(x), one logit per image."""
+
+    def __init__(self, n_classes: int = 10, width: int = 64) -> None:
+        super().__init__()
+        width = checks.positive_int("width", width)
+        self.n_classes = checks.integer("n_classes", n_classes, low=2)
+        self.features = nn.Sequential(
+            nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, w, 4, 4)
+            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, 2w, 2, 2)
+            nn.Flatten(),
+        )
+        self.linear = nn.Linear(2 * width * 4, 1)
+        self.embed = nn.Embedding(self.n_classes, 2 * width * 4)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if y is None:
+            raise checks.BadArgument("y: a projection discriminator needs the labels, D(x, y)")
+        phi = self.features(x.unsqueeze(1))
+        return self.linear(phi).squeeze(1) + (self.embed(y) * phi).sum(1)
+
+
 class ScaledGenerator(nn.Module):
     """G whose network works in units of ``scale`` (outputs multiplied by it)."""
 
@@ -236,6 +277,7 @@ class GANConfig:
     r1_gamma: float = 0.0  # weight of the zero-centred gradient penalty on real data
     gp_lambda: float = 10.0  # WGAN-GP weight (only for loss="wgan_gp")
     n_critic: int = 1  # discriminator steps per generator step
+    n_classes: int = 0  # > 0: a class-conditional GAN; sample_real returns (x, y), G(z, y), D(x, y)
     r1_every: int = 1  # apply R1 on every k-th step only, with weight k * r1_gamma (lazy regularisation)
     lr_decay: bool = True  # cosine decay of both learning rates to lr_final_frac of their start
     lr_final_frac: float = 0.02
@@ -252,6 +294,9 @@ class GANConfig:
         b1, b2 = (checks.real(f"betas[{i}]", b, low=0.0, high=1.0, high_open=True)
                   for i, b in enumerate(betas))
         self.betas = (b1, b2)
+        self.n_classes = checks.nonnegative_int("n_classes", self.n_classes)
+        if self.n_classes == 1:
+            raise checks.BadArgument("n_classes must be 0 (unconditional) or at least 2, got 1")
         self.r1_gamma = checks.nonnegative("r1_gamma", self.r1_gamma)
         self.gp_lambda = checks.nonnegative("gp_lambda", self.gp_lambda)
         self.lr_decay = checks.flag("lr_decay", self.lr_decay)
@@ -292,21 +337,61 @@ def init_state(G: nn.Module, D: nn.Module, config: GANConfig) -> GANState:
     return GANState(G, D, opt_g, opt_d, config)
 
 
-def _d_loss(state: GANState, real: torch.Tensor, fake: torch.Tensor,
-            generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def _d_loss(state: GANState, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
+            y_real: torch.Tensor | None = None,
+            y_fake: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     cfg, D = state.config, state.D
-    real_out, fake_out = D(torch.cat([real, fake])).split([real.shape[0], fake.shape[0]])
+    disc_real: Callable[[torch.Tensor], torch.Tensor] = D
+    if y_real is None or y_fake is None:  # unconditional
+        out = D(torch.cat([real, fake]))
+    else:  # D(x, y); the penalties score their points with the real labels
+        out = D(torch.cat([real, fake]), torch.cat([y_real, y_fake]))
+        labels = y_real
+
+        def disc_real(x: torch.Tensor) -> torch.Tensor:
+            return D(x, labels)
+
+    real_out, fake_out = out.split([real.shape[0], fake.shape[0]])
     if cfg.loss == "lsgan":
         loss = _d_lsgan(real_out, fake_out)
     elif cfg.loss == "wgan_gp":
         eps = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), generator=generator).to(real.device)
         mix = eps * real + (1 - eps) * fake
-        loss = fake_out.mean() - real_out.mean() + cfg.gp_lambda * _gp(D, mix, 1.0)
+        loss = fake_out.mean() - real_out.mean() + cfg.gp_lambda * _gp(disc_real, mix, 1.0)
     else:
         loss = _d_bce(real_out, fake_out)
     if cfg.r1_gamma > 0 and state.step % cfg.r1_every == 0:  # lazy R1 (StyleGAN2): every k steps, weight x k
-        loss = loss + 0.5 * cfg.r1_gamma * cfg.r1_every * _gp(D, real, 0.0)
+        loss = loss + 0.5 * cfg.r1_gamma * cfg.r1_every * _gp(disc_real, real, 0.0)
     return loss, real_out.detach()
+
+
+def _fake_labels(cfg: GANConfig, generator: torch.Generator, device: str) -> torch.Tensor | None:
+    """Labels for a batch of fakes, uniform over the classes (None for an unconditional GAN)."""
+    if cfg.n_classes == 0:
+        return None
+    return torch.randint(cfg.n_classes, (cfg.batch_size,), generator=generator).to(device)
+
+
+def _real_batch(batch: Any, cfg: GANConfig) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Check what sample_real returned: a tensor of batch_size rows, or (x, y) for a conditional GAN."""
+    want = (f"a tensor of n = {cfg.batch_size} rows" if cfg.n_classes == 0 else
+            f"a pair (x, y): x of n = {cfg.batch_size} rows and y of n labels in 0..{cfg.n_classes - 1}")
+    if cfg.n_classes:
+        if not (isinstance(batch, tuple) and len(batch) == 2):
+            raise checks.BadArgument(f"sample_real(n, generator) must return {want}, "
+                                     f"got {checks.show(batch)}")
+        real, y = batch
+        if (not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or tuple(y.shape) != (cfg.batch_size,)
+                or bool((y < 0).any()) or bool((y >= cfg.n_classes).any())):
+            raise checks.BadArgument(f"sample_real(n, generator) must return {want}, "
+                                     f"got labels {checks.show(y)}")
+    else:
+        real, y = batch, None
+    if not isinstance(real, torch.Tensor) or real.dim() < 2 or real.shape[0] != cfg.batch_size:
+        raise checks.BadArgument(f"sample_real(n, generator) must return {want}, got {checks.show(real)}")
+    if not bool(torch.isfinite(real).all()):  # else a NaN batch would be blamed on a learning rate
+        raise checks.BadArgument(f"sample_real returned a non-finite batch: {checks.show(real)}")
+    return real, y
 
 
 def sample_latent(n: int, latent_dim: int, *, generator: torch.Generator, device: str = "cpu",
@@ -346,22 +431,20 @@ def train_step(state: GANState, sample_real: Callable[[int, torch.Generator], to
     cfg, G, D = state.config, state.G, state.D
     _set_lr(state)
     for _ in range(cfg.n_critic):
-        real = sample_real(cfg.batch_size, generator)
-        if not isinstance(real, torch.Tensor) or real.dim() < 2 or real.shape[0] != cfg.batch_size:
-            raise checks.BadArgument(f"sample_real(n, generator) must return a tensor of n = "
-                                     f"{cfg.batch_size} rows, got {checks.show(real)}")
-        if not bool(torch.isfinite(real).all()):  # else a NaN batch would be blamed on a learning rate
-            raise checks.BadArgument(f"sample_real returned a non-finite batch: {checks.show(real)}")
+        real, y_real = _real_batch(sample_real(cfg.batch_size, generator), cfg)
         real = real.to(device)
         z = sample_latent(cfg.batch_size, cfg.latent_dim, generator=generator, device=device)
+        y_fake = _fake_labels(cfg, generator, device)
         with torch.no_grad():
-            fake = G(z)
-        d_loss, real_out = _d_loss(state, real, fake, generator)
+            fake = G(z) if y_fake is None else G(z, y_fake)
+        d_loss, real_out = _d_loss(state, real, fake, generator,
+                                   None if y_real is None else y_real.to(device), y_fake)
         state.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         state.opt_d.step()
     z = sample_latent(cfg.batch_size, cfg.latent_dim, generator=generator, device=device)
-    fake_out = D(G(z))
+    y_gen = _fake_labels(cfg, generator, device)
+    fake_out = D(G(z)) if y_gen is None else D(G(z, y_gen), y_gen)
     g_loss = _G_LOSSES[cfg.loss](fake_out)
     g_params = [p for p in G.parameters() if p.requires_grad]
     grads = torch.autograd.grad(g_loss, g_params)  # D stays fixed: no gradient for its weights is computed
@@ -434,6 +517,25 @@ def tensor_sampler(data: torch.Tensor) -> Callable[[int, torch.Generator], torch
     return lambda n, generator: data[torch.randint(data.shape[0], (n,), generator=generator)]
 
 
+LabelledBatch = tuple[torch.Tensor, torch.Tensor]  # (x, y) of a conditional GAN
+
+
+def labelled_sampler(data: torch.Tensor,
+                     labels: torch.Tensor) -> Callable[[int, torch.Generator], LabelledBatch]:
+    """A conditional GAN's ``sample_real(n, generator)``: rows of ``data`` and their labels, uniformly."""
+    data = checks.tensor("data", data, min_dim=2)
+    if (not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64
+            or tuple(labels.shape) != (data.shape[0],) or bool((labels < 0).any())):
+        raise checks.BadArgument(f"labels must be {data.shape[0]} int64 class indices >= 0 (one per row of "
+                                 f"data), got {checks.show(labels)}")
+
+    def sample(n: int, generator: torch.Generator) -> LabelledBatch:
+        idx = torch.randint(data.shape[0], (n,), generator=generator)
+        return data[idx], labels[idx]
+
+    return sample
+
+
 @contextmanager
 def _eval_mode(net: nn.Module) -> Iterator[nn.Module]:
     """Put ``net`` in eval mode (batch norm uses its running statistics) and restore its mode afterwards."""
@@ -447,12 +549,16 @@ def _eval_mode(net: nn.Module) -> Iterator[nn.Module]:
 
 @torch.no_grad()
 def generate(G: nn.Module, n: int, latent_dim: int, *, generator: torch.Generator, device: str = "cpu",
-             truncation: float | None = None) -> np.ndarray:
-    """n samples G(z) as a numpy array (G in eval mode)."""
+             truncation: float | None = None, labels: ArrayLike | None = None) -> np.ndarray:
+    """n samples G(z) as a numpy array (G in eval mode); for a conditional G, G(z, y) with y = ``labels``."""
     G = checks.instance("G", G, nn.Module)
+    y = None
+    if labels is not None:
+        y_arr = checks.array("labels", labels, shape=(n,), dtype=np.int64, low=0)
+        y = torch.from_numpy(y_arr).to(checks.device("device", device))
     z = sample_latent(n, latent_dim, generator=generator, device=device, truncation=truncation)
     with _eval_mode(G):
-        out = G(z)
+        out = G(z) if y is None else G(z, y)
     return out.cpu().numpy()
 
 
@@ -545,6 +651,81 @@ def mixture_ablation_config(variant: str) -> GANConfig:
     return mixture_config("ring", steps=2000, batch_size=64, **ABLATION[variant])
 
 
+# The losses of notebook 04's section 8, side by side at the ablation's budget (2000 steps, batches of 64):
+# the recipe (non-saturating), the same with the least-squares loss, and WGAN-GP. WGAN-GP's penalty replaces
+# R1; its weight is 1, not the paper's 10 (on data of this scale 10 holds the critic too flat: under 1% high
+# quality on the ring in our runs); two critic steps per generator step.
+LOSS_COMPARISON: dict[str, dict[str, Any]] = {
+    "non_saturating": {},
+    "lsgan": dict(loss="lsgan"),
+    "wgan_gp": dict(loss="wgan_gp", gp_lambda=1.0, n_critic=2, r1_gamma=0.0),
+}
+
+
+def mixture_loss_config(name: Literal["ring", "grid"], loss: str) -> GANConfig:
+    """The ring or grid recipe at 2000 steps and batches of 64 with the settings LOSS_COMPARISON[loss]."""
+    loss = checks.choice("loss", loss, tuple(LOSS_COMPARISON))
+    return mixture_config(name, steps=2000, batch_size=64, **LOSS_COMPARISON[loss])
+
+
+def critic_signal(history: training.History, loss: Loss) -> np.ndarray:
+    """Per generator step, what D's objective reports: its loss, or for WGAN-GP the gap E D(x) - E D(G(z))."""
+    history = checks.instance("history", history, training.History)
+    loss = checks.choice("loss", loss, LOSSES)
+    series = history.series
+    if loss == "wgan_gp":  # the critic's estimate of the Wasserstein distance (without the penalty)
+        return np.asarray(series["d_real"], dtype=float) - np.asarray(series["d_fake"], dtype=float)
+    return np.asarray(series["d_loss"], dtype=float)
+
+
+def distance_tracker(mixture: Mixture, *, n: int = 500, seed: int = 5,
+                     device: str = "cpu") -> tuple[Callable[[GANState], None], list[tuple[int, float]]]:
+    """A ``train`` callback, and the list it fills with (step, median distance of n samples to their mode)."""
+    mixture = checks.instance("mixture", mixture, Mixture)
+    n, seed = checks.positive_int("n", n), checks.nonnegative_int("seed", seed)
+    checks.device("device", device)
+    track: list[tuple[int, float]] = []
+
+    def record(state: GANState) -> None:
+        x = generate(state.G, n, state.config.latent_dim, generator=torch.Generator().manual_seed(seed),
+                     device=device)
+        track.append((state.step, gan_eval.coverage(x, mixture).median_distance))
+
+    return record, track
+
+
+@dataclass(frozen=True)
+class SignalTrack:
+    """At each checkpoint of a ``distance_tracker``: D's signal (``critic_signal``, averaged over the steps
+    since the previous checkpoint) beside the samples' median distance to their nearest mode."""
+
+    steps: np.ndarray  # (C,) generator steps of the checkpoints
+    signal: np.ndarray  # (C,)
+    distance: np.ndarray  # (C,)
+
+    def second_half(self) -> tuple[float, float, float]:
+        """Over the checkpoints after the middle step: the signal's relative change, how many times the
+        distance shrank, and Spearman's rank correlation between signal and distance."""
+        half = self.steps > self.steps[-1] / 2
+        sig, dist = self.signal[half], self.distance[half]
+        if len(sig) < 3:
+            raise checks.BadArgument(f"the second half needs at least 3 checkpoints, got {len(sig)}")
+        rho = float(stats.spearmanr(sig, dist).statistic)
+        return float((sig[-1] - sig[0]) / abs(sig[0])), float(dist[0] / dist[-1]), rho
+
+
+def signal_track(state: GANState, track: Sequence[tuple[int, float]]) -> SignalTrack:
+    """Pair ``critic_signal`` of a trained state with the (step, distance) checkpoints of a tracker."""
+    state = checks.instance("state", state, GANState)
+    points = checks.array("track", track, shape=(None, 2), min_size=2)
+    steps = points[:, 0].astype(int)
+    if steps[0] < 1 or np.any(np.diff(steps) <= 0) or steps[-1] > state.step:
+        raise checks.BadArgument(f"track must hold increasing steps in 1..{state.step}, got {steps.tolist()}")
+    signal = critic_signal(state.history, state.config.loss)
+    means = [signal[a:b].mean() for a, b in zip([0, *steps[:-1]], steps, strict=True)]
+    return SignalTrack(steps, np.array(means), points[:, 1])
+
+
 def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 256, depth: int = 3,
                 scale: float = 1.0, data_dim: int = 2, device: str = "cpu") -> tuple[nn.Module, nn.Module]:
     """MLP G (ReLU) and D (LeakyReLU 0.2), initialised from ``generator``: G first, then D."""
@@ -583,11 +764,18 @@ def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int
 
 # ----------------------------------------------------------------------------- digits
 def make_conv_models(latent_dim: int = 16, width: int = 32, *, generator: torch.Generator,
-                     device: str = "cpu") -> tuple[nn.Module, nn.Module]:
-    """DCGAN-style G and D for 8x8 images, initialised from ``generator``: G first, then D."""
+                     device: str = "cpu", n_classes: int = 0) -> tuple[nn.Module, nn.Module]:
+    """DCGAN-style G and D for 8x8 images, initialised from ``generator``: G first, then D; with n_classes > 0
+    the class-conditional pair G(z, y) and projection D(x, y)."""
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
-    G = training.build(lambda: ConvGenerator(latent_dim, width), generator=generator)
-    D = training.build(lambda: ConvDiscriminator(width), generator=generator)
+    n_classes = checks.nonnegative_int("n_classes", n_classes)
+    if n_classes:
+        G = training.build(lambda: ConditionalConvGenerator(latent_dim, n_classes, width),
+                           generator=generator)
+        D = training.build(lambda: ProjectionDiscriminator(n_classes, width), generator=generator)
+    else:
+        G = training.build(lambda: ConvGenerator(latent_dim, width), generator=generator)
+        D = training.build(lambda: ConvDiscriminator(width), generator=generator)
     return G.to(dev), D.to(dev)
 
 

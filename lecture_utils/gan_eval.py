@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # gan imports this module at run time; the type is only neede
 
 __all__ = [
     "Coverage", "DigitQuality", "DigitScorer", "coverage", "digit_quality", "fit_digit_scorer",
-    "frechet_distance", "nearest_neighbours",
+    "frechet_distance", "label_accuracy", "nearest_neighbours",
 ]
 
 
@@ -33,6 +33,7 @@ class Coverage:
     high_quality: float  # fraction of samples within n_std std of their nearest mode
     counts: np.ndarray  # (K,) high-quality samples per mode
     largest_share: float  # of all samples, the part nearest to the most popular mode (1/K even, 1 collapsed)
+    median_distance: float  # median over samples of the distance to the nearest mode (data units)
 
 
 def _mixture_modes(mixture: Any) -> tuple[np.ndarray, float]:
@@ -50,10 +51,12 @@ def coverage(samples: ArrayLike, mixture: Mixture, *, n_std: float = 3.0) -> Cov
     n_std = checks.positive("n_std", n_std)
     d2 = ((x[:, None, :] - means[None]) ** 2).sum(-1)  # (N, K)
     nearest = d2.argmin(1)
-    good = np.sqrt(d2[np.arange(len(x)), nearest]) <= n_std * std
+    dist = np.sqrt(d2[np.arange(len(x)), nearest])
+    good = dist <= n_std * std
     counts = np.bincount(nearest[good], minlength=len(means))
     largest = np.bincount(nearest, minlength=len(means)).max() / len(x)
-    return Coverage(int((counts > 0).sum()), len(means), float(good.mean()), counts, float(largest))
+    return Coverage(int((counts > 0).sum()), len(means), float(good.mean()), counts, float(largest),
+                    float(np.median(dist)))
 
 
 # ----------------------------------------------------------------------------- Frechet distance
@@ -153,6 +156,14 @@ def digit_quality(scorer: DigitScorer, images: ArrayLike, reference: ArrayLike) 
     return DigitQuality(float(proba.max(1).mean()), float(-(nz * np.log2(nz)).sum()),
                         int((counts >= 0.01).sum()),
                         frechet_distance(scorer.features(x), scorer.features(ref)))
+
+
+def label_accuracy(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> float:
+    """Share of ``images`` that the classifier assigns to the class they were generated for."""
+    checks.instance("scorer", scorer, DigitScorer)
+    x = _flat_images("images", images).reshape(-1, 8, 8)
+    y = checks.array("labels", labels, shape=(len(x),), dtype=np.int64, low=0)
+    return float((scorer.predict_proba(x).argmax(1) == y).mean())
 
 
 # ----------------------------------------------------------------------------- memorisation

@@ -34,7 +34,7 @@ _RESET = (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)  # determi
 
 
 def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
-    """Re-draw every linear/conv layer's weight and bias from ``generator`` in PyTorch's default range."""
+    """Re-draw each linear/conv weight and bias, and each embedding, from ``generator`` as PyTorch would."""
     checks.instance("module", module, nn.Module)
     checks.torch_generator("generator", generator)
     with torch.no_grad():
@@ -46,6 +46,8 @@ def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
                 w.uniform_(-bound, bound, generator=generator)
                 if m.bias is not None:
                     m.bias.uniform_(-bound, bound, generator=generator)
+            elif isinstance(m, nn.Embedding):
+                m.weight.normal_(generator=generator)  # torch's default: N(0, 1)
     return module
 
 
@@ -65,7 +67,7 @@ def build(factory: Callable[[], nn.Module], *, generator: torch.Generator) -> nn
         own = [*m.parameters(recurse=False), *m.buffers(recurse=False)]
         if isinstance(m, _RESET):
             m.reset_parameters()
-        elif own and not isinstance(m, _INITIALISED):
+        elif own and not isinstance(m, (*_INITIALISED, nn.Embedding)):
             raise checks.BadArgument(f"factory() holds a {type(m).__name__}, which build cannot initialise")
     return init_default_(module, generator)
 

@@ -91,6 +91,55 @@ def test_discriminator_losses() -> None:
     assert float(gan.g_loss("wgan_gp", torch.tensor([1.0, 3.0]))) == pytest.approx(-2.0)
 
 
+@pytest.mark.parametrize("loss", gan.LOSSES)
+def test_a_small_generator_step_lowers_its_loss_on_a_fixed_discriminator(loss: str) -> None:
+    # The generator descends its loss: one small gradient step on G, with D and z held fixed, must lower it
+    # (a sign error in a loss, or a step that ascended, would raise it). Plain SGD: Adam cannot mask the sign.
+    cfg = gan.GANConfig(loss=loss, latent_dim=2, batch_size=64)
+    G, D = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, depth=2)
+    z = torch.randn(64, 2, generator=torch.Generator().manual_seed(1))
+    loss_before = gan.g_loss(loss, D(G(z)))
+    grads = torch.autograd.grad(loss_before, list(G.parameters()))
+    before = float(loss_before.detach())
+    with torch.no_grad():
+        for p, g in zip(G.parameters(), grads, strict=True):
+            p -= 1e-3 * g
+        after = float(gan.g_loss(loss, D(G(z))))
+    assert after < before, (loss, before, after)
+
+
+def test_loss_comparison_changes_only_the_loss_settings() -> None:
+    for name in ("ring", "grid"):
+        base = dataclasses.asdict(gan.mixture_config(name, steps=2000, batch_size=64))
+        for loss, change in gan.LOSS_COMPARISON.items():
+            cfg = gan.mixture_loss_config(name, loss)
+            assert cfg.loss == loss and (cfg.steps, cfg.batch_size) == (2000, 64)
+            differs = {k for k, v in dataclasses.asdict(cfg).items() if v != base[k]}
+            assert differs == set(change), (name, loss)
+    assert gan.mixture_loss_config("ring", "non_saturating") == gan.mixture_ablation_config("recipe")
+
+
+def test_critic_signal_is_the_wasserstein_gap_for_wgan_and_the_loss_otherwise() -> None:
+    history = gan.training.History(series={"d_loss": [1.3, 1.38], "d_real": [0.5, 0.25], "d_fake": [0.1, 0.2],
+                                           "g_loss": [0.0, 0.0], "g_grad_norm": [1.0, 1.0]})
+    np.testing.assert_allclose(gan.critic_signal(history, "wgan_gp"), [0.4, 0.05])
+    for loss in ("non_saturating", "saturating", "lsgan"):
+        np.testing.assert_allclose(gan.critic_signal(history, loss), [1.3, 1.38])
+
+
+def test_distance_tracker_records_the_median_distance_to_the_nearest_mode() -> None:
+    ring = gan.ring_mixture()
+    cfg = gan.GANConfig(latent_dim=2, batch_size=16)
+    nets = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=8, depth=1)
+    state = gan.init_state(*nets, cfg)
+    record, track = gan.distance_tracker(ring, n=200, seed=3)
+    gan.train(state, gan.mixture_sampler(ring), 4, generator=torch.Generator().manual_seed(0),
+              callback=record, every=2)
+    x = gan.generate(state.G, 200, 2, generator=torch.Generator().manual_seed(3))
+    assert [step for step, _ in track] == [2, 4]
+    assert track[-1][1] == gan_eval.coverage(x, ring).median_distance
+
+
 def test_gradient_penalty_matches_closed_form() -> None:
     lin = torch.nn.Linear(2, 1, bias=False)
     with torch.no_grad():
@@ -360,3 +409,69 @@ def test_plot_helpers_smoke() -> None:
     xx, yy, d = gan.discriminator_surface(state.D, 1.0, 5)
     assert xx.shape == d.shape == (5, 5) and ((d > 0) & (d < 1)).all()
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- class-conditional GAN
+def _conditional_pair(seed: int = 0) -> tuple[nn.Module, nn.Module]:
+    return gan.make_conv_models(4, 8, n_classes=10, generator=torch.Generator().manual_seed(seed))
+
+
+def test_conditional_generator_output_depends_on_the_label() -> None:
+    G, D = _conditional_pair()
+    G.eval()
+    z = torch.randn(6, 4, generator=torch.Generator().manual_seed(1))
+    y = torch.tensor([0, 1, 2, 3, 4, 5])
+    with torch.no_grad():
+        same = G(z, y)
+        other = G(z, (y + 1) % 10)
+        again = G(z, y)
+    assert same.shape == (6, 8, 8) and torch.equal(same, again)
+    assert (same - other).abs().amax(dim=(1, 2)).min() > 1e-4  # every image changes with its label
+    x = torch.rand(6, 8, 8, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        assert (D(x, y) - D(x, (y + 1) % 10)).abs().min() > 1e-4  # and so does D's verdict
+    with pytest.raises(checks.BadArgument, match="y"):
+        G(z)
+    with pytest.raises(checks.BadArgument, match="y"):
+        D(x)
+
+
+def test_conditional_training_and_generation_use_the_labels() -> None:
+    # Class 0: all-black images, class 1: all-white ones. A conditional GAN must learn which is which.
+    data = torch.cat([torch.zeros(50, 8, 8), torch.ones(50, 8, 8)])
+    labels = torch.cat([torch.zeros(50, dtype=torch.int64), torch.ones(50, dtype=torch.int64)])
+    cfg = gan.digits_config(n_classes=2, latent_dim=4, batch_size=32, steps=150, lr_g=2e-3, lr_d=2e-3)
+    G, D = gan.make_conv_models(4, 8, n_classes=2, generator=torch.Generator().manual_seed(0))
+    state = gan.init_state(G, D, cfg)
+    gan.train(state, gan.labelled_sampler(data, labels), cfg.steps,
+              generator=torch.Generator().manual_seed(0))
+    x = gan.generate(G, 40, 4, generator=torch.Generator().manual_seed(1), labels=np.repeat([0, 1], 20))
+    brightness = x.mean(axis=(1, 2))
+    assert brightness[:20].max() < 0.3 and brightness[20:].min() > 0.7, brightness
+
+
+def test_conditional_sampler_checks_what_it_returns() -> None:
+    cfg = gan.digits_config(n_classes=10, batch_size=4)
+    G, D = _conditional_pair()
+    state = gan.init_state(G, D, cfg)
+    g = torch.Generator().manual_seed(0)
+    images = torch.rand(4, 8, 8)
+    for bad, fragment in [(lambda n, gen: images, "pair"),
+                          (lambda n, gen: (images, torch.tensor([0, 1, 2, 10])), "labels"),
+                          (lambda n, gen: (images, torch.tensor([0.0, 1.0, 2.0, 3.0])), "labels")]:
+        with pytest.raises(checks.BadArgument, match=fragment):
+            gan.train_step(state, bad, generator=g)
+    sample = gan.labelled_sampler(torch.rand(30, 8, 8), torch.arange(30) % 10)
+    x, y = sample(5, torch.Generator().manual_seed(0))
+    assert x.shape == (5, 8, 8) and y.dtype == torch.int64 and y.shape == (5,)
+
+
+def test_second_half_reports_change_shrink_and_rank_correlation() -> None:
+    steps = np.arange(100, 1100, 100)
+    signal = np.array([9, 8, 7, 6, 5, 4.0, 3.0, 2.0, 2.5, 1.0])  # second half: 4, 3, 2, 2.5, 1
+    distance = np.array([1, 1, 1, 1, 1, 0.5, 0.4, 0.3, 0.2, 0.1])
+    change, shrink, rho = gan.SignalTrack(steps, signal, distance).second_half()
+    assert change == pytest.approx((1.0 - 4.0) / 4.0) and shrink == pytest.approx(5.0)
+    assert rho == pytest.approx(stats.spearmanr([4, 3, 2, 2.5, 1], [0.5, 0.4, 0.3, 0.2, 0.1]).statistic)
+    rising = np.array([1, 1, 1, 1, 1, 0.1, 0.2, 0.3, 0.4, 0.5])  # samples moving away as the signal falls
+    assert gan.SignalTrack(steps, signal, rising).second_half()[2] < 0

@@ -44,6 +44,8 @@ def test_coverage_on_hand_made_samples() -> None:
     assert (cov.modes_covered, cov.high_quality) == (1, 0.25)
     assert cov.largest_share == 30 / 40  # off-mode samples count too: the centre is nearest to mode 0 here
     assert gan_eval.coverage(off, ring, n_std=3.2).high_quality == 0.5  # n_std widens the ball
+    assert cov.median_distance == pytest.approx((0.031 + 1.0) / 2, rel=1e-6)  # 20 near modes, 20 at centre
+    assert gan_eval.coverage(everything, ring).median_distance == pytest.approx(0.005 * np.sqrt(2))
 
 
 def test_true_samples_score_as_expected() -> None:
@@ -102,3 +104,13 @@ def test_nearest_neighbours_against_brute_force(digits: tuple[np.ndarray, np.nda
     np.testing.assert_allclose(dist, d.min(1), rtol=1e-10)
     idx, dist = gan_eval.nearest_neighbours(x[:5], x[:50])  # training images find themselves
     assert idx.tolist() == [0, 1, 2, 3, 4] and np.allclose(dist, 0.0, atol=1e-6)
+
+
+def test_label_accuracy_on_hand_made_samples(scorer: gan_eval.DigitScorer,
+                                             digits: tuple[np.ndarray, np.ndarray]) -> None:
+    x, y = digits[0][400:], digits[1][400:]  # 200 digits the scorer did not train on
+    right = gan_eval.label_accuracy(scorer, x, y)
+    wrong = gan_eval.label_accuracy(scorer, x, (y + 1) % 10)  # every label shifted: almost all wrong
+    assert right > 0.7 and wrong < 0.1  # this fixture's scorer saw only 400 digits: about 80% right
+    one = gan_eval.label_accuracy(scorer, x[:1], y[:1])
+    assert one in (0.0, 1.0)

@@ -5,7 +5,7 @@ import torch
 from matplotlib.figure import Figure
 
 from bad_inputs.case import Case
-from lecture_utils import gan
+from lecture_utils import gan, training
 
 NAN, INF = float("nan"), float("inf")
 AX = Figure().add_subplot()  # a real Axes, without pyplot's global figure list
@@ -31,7 +31,8 @@ def train(n_steps: object = 2, **kw: object) -> object:
 # which would otherwise be charged to whichever case happens to run first.
 STATE = state()
 
-NO_BAD_INPUT = {"gan.MixtureRun": "a result record built by train_mixture from checked parts"}
+NO_BAD_INPUT = {"gan.MixtureRun": "a result record built by train_mixture from checked parts",
+                "gan.SignalTrack": "a result record built by signal_track from checked parts"}
 CASES = [
     # ------------------------------------------------------------------ mixtures
     Case("gan.Mixture", "empty", "means", lambda: gan.Mixture(np.zeros((0, 2)), 0.1)),
@@ -143,6 +144,38 @@ CASES = [
     Case("gan.mixture_config", "bad override", "steps", lambda: gan.mixture_config("ring", steps=-5)),
     Case("gan.mixture_ablation_config", "unknown option", "variant",
          lambda: gan.mixture_ablation_config("no R2")),
+    Case("gan.mixture_loss_config", "unknown option", "loss",
+         lambda: gan.mixture_loss_config("ring", "hinge")),
+    Case("gan.mixture_loss_config", "unknown option", "name",
+         lambda: gan.mixture_loss_config("spiral", "lsgan")),
+    Case("gan.critic_signal", "not a history", "history",
+         lambda: gan.critic_signal({"d_loss": [1.0]}, "lsgan")),
+    Case("gan.critic_signal", "unknown option", "loss",
+         lambda: gan.critic_signal(training.History(series={}), "hinge")),
+    Case("gan.distance_tracker", "not a mixture", "mixture", lambda: gan.distance_tracker(np.zeros((8, 2)))),
+    Case("gan.distance_tracker", "zero", "n", lambda: gan.distance_tracker(RING, n=0)),
+    Case("gan.distance_tracker", "negative", "seed", lambda: gan.distance_tracker(RING, seed=-1)),
+    Case("gan.distance_tracker", "unknown device", "device",
+         lambda: gan.distance_tracker(RING, device="tpu")),
+    Case("gan.signal_track", "not a state", "state", lambda: gan.signal_track("state", [(1, 0.5), (2, 0.4)])),
+    Case("gan.signal_track", "wrong shape", "track", lambda: gan.signal_track(STATE, [1, 2, 3])),
+    Case("gan.signal_track", "steps not increasing", "track",
+         lambda: gan.signal_track(STATE, [(2, 0.5), (1, 0.4)])),
+    Case("gan.ConditionalConvGenerator", "one class", "n_classes",
+         lambda: gan.ConditionalConvGenerator(4, 1)),
+    Case("gan.ConditionalConvGenerator", "zero", "latent_dim", lambda: gan.ConditionalConvGenerator(0, 10)),
+    Case("gan.ProjectionDiscriminator", "one class", "n_classes", lambda: gan.ProjectionDiscriminator(1)),
+    Case("gan.ProjectionDiscriminator", "zero", "width", lambda: gan.ProjectionDiscriminator(10, 0)),
+    Case("gan.GANConfig", "one class", "n_classes", lambda: gan.GANConfig(n_classes=1)),
+    Case("gan.GANConfig", "negative", "n_classes", lambda: gan.GANConfig(n_classes=-2)),
+    Case("gan.make_conv_models", "negative", "n_classes",
+         lambda: gan.make_conv_models(generator=torch.Generator(), n_classes=-1)),
+    Case("gan.labelled_sampler", "float labels", "labels",
+         lambda: gan.labelled_sampler(torch.zeros(4, 8, 8), torch.zeros(4))),
+    Case("gan.labelled_sampler", "wrong length", "labels",
+         lambda: gan.labelled_sampler(torch.zeros(4, 8, 8), torch.zeros(3, dtype=torch.int64))),
+    Case("gan.labelled_sampler", "not a tensor", "data",
+         lambda: gan.labelled_sampler(np.zeros((4, 8, 8)), torch.zeros(4, dtype=torch.int64))),
     Case("gan.digits_config", "unknown field", "epochs", lambda: gan.digits_config(epochs=3)),
     Case("gan.digits_config", "bad override", "lr_g", lambda: gan.digits_config(lr_g=INF)),
     # ------------------------------------------------------------------ training
@@ -187,6 +220,10 @@ CASES = [
          lambda: gan.train_mixture(RING.means, gan.GANConfig(), seed=0)),
     # ------------------------------------------------------------------ sampling from G
     Case("gan.generate", "zero", "n", lambda: gan.generate(LIN, 0, 2, generator=gen())),
+    Case("gan.generate", "wrong length", "labels",
+         lambda: gan.generate(LIN, 3, 2, generator=gen(), labels=[0, 1])),
+    Case("gan.generate", "negative", "labels",
+         lambda: gan.generate(LIN, 3, 2, generator=gen(), labels=[0, 1, -1])),
     Case("gan.generate", "not a module", "G", lambda: gan.generate(lambda z: z, 3, 2, generator=gen())),
     Case("gan.generate", "negative", "truncation", lambda: gan.generate(LIN, 3, 2, generator=gen(),
                                                                        truncation=-1.0)),

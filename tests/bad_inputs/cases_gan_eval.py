@@ -58,6 +58,14 @@ CASES = [
         IMAGES, LABELS, seed=1.5)),
     Case("gan_eval.fit_digit_scorer", "empty", "x_train", lambda: gan_eval.fit_digit_scorer(
         np.zeros((0, 8, 8)), [])),
+    Case("gan_eval.label_accuracy", "not a scorer", "scorer",
+         lambda: gan_eval.label_accuracy("mlp", IMAGES, LABELS)),
+    Case("gan_eval.label_accuracy", "wrong length", "labels",
+         lambda: gan_eval.label_accuracy(SCORER, IMAGES, LABELS[:5])),
+    Case("gan_eval.label_accuracy", "negative", "labels",
+         lambda: gan_eval.label_accuracy(SCORER, IMAGES, -LABELS - 1)),
+    Case("gan_eval.label_accuracy", "wrong shape", "images",
+         lambda: gan_eval.label_accuracy(SCORER, IMAGES[:, :4], LABELS)),
     Case("gan_eval.digit_quality", "not a scorer", "scorer", lambda: gan_eval.digit_quality(
         "mlp", IMAGES, IMAGES)),
     Case("gan_eval.digit_quality", "one image", "reference", lambda: gan_eval.digit_quality(
