@@ -49,7 +49,7 @@ def test_constraints_pin_every_requirement_inside_its_range() -> None:
 def test_library_declares_what_it_imports_and_nothing_else() -> None:
     # Third-party modules imported anywhere in lecture_utils must be the library's own dependencies, and
     # every dependency must be imported (ipywidgets and pygame belong to the notebooks extra).
-    to_dist = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
+    to_dist = {"sklearn": "scikit-learn", "yaml": "pyyaml", "PIL": "pillow"}
     stdlib = set(sys.stdlib_module_names) | {"lecture_utils"}
     imported = set()
     for path in (ROOT / "lecture_utils").glob("*.py"):
