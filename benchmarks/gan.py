@@ -159,9 +159,10 @@ def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[d
                          device=device, labels=y).astype(np.float32)
         np.savez(path.with_name(f"{path.stem}_conditional_seed{seed}.npz"), x=x, y=y)
         q = gan_eval.digit_quality(scorer, x, ref)
-        per_class = [gan_eval.label_accuracy(scorer, x[y == k], y[y == k]) for k in range(10)]
+        per_class = gan_eval.per_class_accuracy(scorer, x, y)
         row = {"seed": seed, "accuracy": round(gan_eval.label_accuracy(scorer, x, y), 4),
-               "per_class_accuracy": [round(a, 3) for a in per_class], "confidence": round(q.confidence, 4),
+               "per_class_accuracy": [round(float(a), 3) for a in per_class],
+               "confidence": round(q.confidence, 4),
                "frechet": round(q.frechet, 3), "wall_s": round(wall, 1)}
         rows.append(row)
         worst = int(np.argmin(per_class))

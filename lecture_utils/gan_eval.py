@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # gan imports this module at run time; the type is only neede
 
 __all__ = [
     "Coverage", "DigitQuality", "DigitScorer", "coverage", "digit_quality", "fit_digit_scorer",
-    "frechet_distance", "label_accuracy", "nearest_neighbours",
+    "frechet_distance", "label_accuracy", "nearest_neighbours", "per_class_accuracy",
 ]
 
 
@@ -158,12 +158,24 @@ def digit_quality(scorer: DigitScorer, images: ArrayLike, reference: ArrayLike) 
                         frechet_distance(scorer.features(x), scorer.features(ref)))
 
 
-def label_accuracy(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> float:
-    """Share of ``images`` that the classifier assigns to the class they were generated for."""
+def _hits(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Per image: whether the classifier's label is ``labels``' one; and the labels, checked."""
     checks.instance("scorer", scorer, DigitScorer)
     x = _flat_images("images", images).reshape(-1, 8, 8)
     y = checks.array("labels", labels, shape=(len(x),), dtype=np.int64, low=0)
-    return float((scorer.predict_proba(x).argmax(1) == y).mean())
+    return scorer.predict_proba(x).argmax(1) == y, y
+
+
+def label_accuracy(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> float:
+    """Share of ``images`` that the classifier assigns to the class they were generated for."""
+    return float(_hits(scorer, images, labels)[0].mean())
+
+
+def per_class_accuracy(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> np.ndarray:
+    """``label_accuracy`` within each class 0..K-1 of the scorer, shape (K,); NaN for a class not present."""
+    hit, y = _hits(scorer, images, labels)
+    n_classes = len(scorer.classifier.classes_)
+    return np.array([hit[y == k].mean() if (y == k).any() else np.nan for k in range(n_classes)])
 
 
 # ----------------------------------------------------------------------------- memorisation

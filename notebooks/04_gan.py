@@ -891,7 +891,7 @@ print(f"{'unconditional G(z), §7':<28} {'-':>9} {gen_q.confidence:>11.3f} {gen_
 
 # %%
 # Compared: the claims that held on every benchmark seed (0-4, benchmarks/gan.py, "class-conditional").
-per_class = np.array([gan_eval.label_accuracy(scorer, x_cond[y_eval == k], y_eval[y_eval == k]) for k in range(10)])
+per_class = gan_eval.per_class_accuracy(scorer, x_cond, y_eval)  # (10,)
 print(f"accuracy on generated digits at least 95%: {acc_cond >= 0.95}")
 print(f"every class drawn correctly at least 85% of the time: {per_class.min() >= 0.85}")
 print(f"Frechet distance below the unconditional generator's: {q_cond.frechet < gen_q.frechet}")
@@ -913,8 +913,7 @@ def spread(x):
 
 taus = [None, 1.0, 0.5, 0.25]
 by_tau = {tau: sample_classes(cstate.G, seed=3, truncation=tau) for tau in taus}
-acc_t = {tau: np.array([gan_eval.label_accuracy(scorer, x[y_eval == k], y_eval[y_eval == k]) for k in range(10)])
-         for tau, x in by_tau.items()}
+acc_t = {tau: gan_eval.per_class_accuracy(scorer, x, y_eval) for tau, x in by_tau.items()}
 spread_t = {tau: np.array([spread(x[y_eval == k]) for k in range(10)]) for tau, x in by_tau.items()}
 
 # %%

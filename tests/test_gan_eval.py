@@ -114,3 +114,15 @@ def test_label_accuracy_on_hand_made_samples(scorer: gan_eval.DigitScorer,
     assert right > 0.7 and wrong < 0.1  # this fixture's scorer saw only 400 digits: about 80% right
     one = gan_eval.label_accuracy(scorer, x[:1], y[:1])
     assert one in (0.0, 1.0)
+
+
+def test_per_class_accuracy_splits_label_accuracy_by_class(scorer: gan_eval.DigitScorer,
+                                                           digits: tuple[np.ndarray, np.ndarray]) -> None:
+    x, y = digits[0][400:], digits[1][400:]
+    per_class = gan_eval.per_class_accuracy(scorer, x, y)
+    counts = np.bincount(y, minlength=10)
+    assert per_class.shape == (10,)
+    assert np.average(per_class, weights=counts) == pytest.approx(gan_eval.label_accuracy(scorer, x, y))
+    only_threes = gan_eval.per_class_accuracy(scorer, x[y == 3], y[y == 3])
+    assert np.isnan(only_threes[[0, 1, 2, 4, 5, 6, 7, 8, 9]]).all()
+    assert only_threes[3] == gan_eval.label_accuracy(scorer, x[y == 3], y[y == 3])

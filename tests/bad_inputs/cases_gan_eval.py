@@ -58,6 +58,10 @@ CASES = [
         IMAGES, LABELS, seed=1.5)),
     Case("gan_eval.fit_digit_scorer", "empty", "x_train", lambda: gan_eval.fit_digit_scorer(
         np.zeros((0, 8, 8)), [])),
+    Case("gan_eval.per_class_accuracy", "not a scorer", "scorer",
+         lambda: gan_eval.per_class_accuracy(None, IMAGES, LABELS)),
+    Case("gan_eval.per_class_accuracy", "wrong length", "labels",
+         lambda: gan_eval.per_class_accuracy(SCORER, IMAGES, LABELS[:3])),
     Case("gan_eval.label_accuracy", "not a scorer", "scorer",
          lambda: gan_eval.label_accuracy("mlp", IMAGES, LABELS)),
     Case("gan_eval.label_accuracy", "wrong length", "labels",
