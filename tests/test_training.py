@@ -39,8 +39,17 @@ def test_build_leaves_the_global_rng_alone_and_matches_eager_construction() -> N
 
 
 def test_build_refuses_a_layer_it_cannot_initialise() -> None:
-    with pytest.raises(ValueError, match="Embedding"):
-        training.build(lambda: nn.Embedding(3, 2), generator=torch.Generator())
+    with pytest.raises(ValueError, match="PReLU"):
+        training.build(lambda: nn.PReLU(), generator=torch.Generator())
+
+
+def test_build_draws_embeddings_from_the_generator_as_torch_does() -> None:
+    a = training.build(lambda: nn.Embedding(30, 20), generator=torch.Generator().manual_seed(0))
+    b = training.build(lambda: nn.Embedding(30, 20), generator=torch.Generator().manual_seed(0))
+    c = training.build(lambda: nn.Embedding(30, 20), generator=torch.Generator().manual_seed(1))
+    assert torch.equal(a.weight, b.weight) and not torch.equal(a.weight, c.weight)
+    w = a.weight.detach()
+    assert abs(float(w.mean())) < 0.2 and 0.8 < float(w.std()) < 1.2  # N(0, 1): torch's default for these
 
 
 def test_mlp_is_reproducible_and_seed_dependent() -> None:
