@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 from lecture_utils import gan, gan_eval
-from lecture_utils.data import load_digits_split
+from lecture_utils.data import DigitsSplit, load_digits_split
 
 
 def run_mixtures(outdir: pathlib.Path, seeds: list[int], device: str) -> list[dict]:
@@ -131,12 +131,18 @@ def run_losses(seeds: list[int], device: str) -> list[dict]:
     return rows
 
 
+def digit_scoring(seed: int) -> tuple[DigitsSplit, gan_eval.DigitScorer, np.ndarray, np.ndarray]:
+    """The digits (pixels in [0, 1]), the classifier that scores samples, and the test split's two halves:
+    the reference that Frechet distances are measured to, and held-out real digits to score beside samples."""
+    digits = load_digits_split(binarize=False)
+    scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=seed)
+    return digits, scorer, digits.x_test[::2], digits.x_test[1::2]
+
+
 def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[dict]:
     """Train the class-conditional DCGAN on the digits per seed; score 100 samples per class; save them."""
-    digits = load_digits_split(binarize=False)
+    digits, scorer, ref, held_out = digit_scoring(seed=0)
     cfg = gan.digits_config(n_classes=10)
-    scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=0)
-    ref, held_out = digits.x_test[::2], digits.x_test[1::2]
     real = gan_eval.digit_quality(scorer, held_out, ref)
     real_acc = gan_eval.label_accuracy(scorer, digits.x_test, digits.y_test)
     print(f"\nclass-conditional DCGAN (projection discriminator): {cfg.steps} steps, batches of "
@@ -176,7 +182,7 @@ def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[d
 
 def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     """Train the DCGAN on the digits, save 1000 samples, score them against held-out real digits."""
-    digits = load_digits_split(binarize=False)
+    digits, scorer, ref, held_out = digit_scoring(seed=seed)
     cfg = gan.digits_config()
     start = time.perf_counter()
     nets = gan.make_conv_models(cfg.latent_dim, 32, generator=torch.Generator().manual_seed(seed),
@@ -188,8 +194,6 @@ def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     samples = gan.generate(state.G, 1000, cfg.latent_dim, generator=torch.Generator().manual_seed(seed + 1),
                            device=device).astype(np.float32)
     np.save(path, samples)
-    scorer = gan_eval.fit_digit_scorer(digits.x_train, digits.y_train, seed=seed)
-    ref, held_out = digits.x_test[::2], digits.x_test[1::2]
     n = len(held_out)
     scores = {"held-out real": gan_eval.digit_quality(scorer, held_out, ref),
               f"generated (first {n})": gan_eval.digit_quality(scorer, samples[:n], ref),

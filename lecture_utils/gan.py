@@ -186,17 +186,20 @@ class ConvGenerator(nn.Module):
         return self.net(h).squeeze(1)  # (B, 8, 8)
 
 
+def _conv_features(width: int) -> list[nn.Module]:
+    """The DCGAN discriminators' feature layers: 8x8 image (B, 1, 8, 8) -> (B, 2w * 2 * 2) features."""
+    return [nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, w, 4, 4)
+            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, 2w, 2, 2)
+            nn.Flatten()]
+
+
 class ConvDiscriminator(nn.Module):
     """DCGAN-style discriminator for 8x8 images: strided convolutions, LeakyReLU, one logit."""
 
     def __init__(self, width: int = 64) -> None:
         super().__init__()
         width = checks.positive_int("width", width)
-        self.net = nn.Sequential(
-            nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, w, 4, 4)
-            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, 2w, 2, 2)
-            nn.Flatten(), nn.Linear(2 * width * 4, 1), nn.Flatten(0),
-        )
+        self.net = nn.Sequential(*_conv_features(width), nn.Linear(2 * width * 4, 1), nn.Flatten(0))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x.unsqueeze(1))
@@ -225,11 +228,7 @@ class ProjectionDiscriminator(nn.Module):
         super().__init__()
         width = checks.positive_int("width", width)
         self.n_classes = checks.integer("n_classes", n_classes, low=2)
-        self.features = nn.Sequential(
-            nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, w, 4, 4)
-            nn.Conv2d(width, 2 * width, 4, 2, 1), nn.LeakyReLU(0.2),  # (B, 2w, 2, 2)
-            nn.Flatten(),
-        )
+        self.features = nn.Sequential(*_conv_features(width))
         self.linear = nn.Linear(2 * width * 4, 1)
         self.embed = nn.Embedding(self.n_classes, 2 * width * 4)
 
@@ -645,10 +644,13 @@ ABLATION: dict[str, dict[str, Any]] = {
 }
 
 
+_SHORT_BUDGET: dict[str, Any] = dict(steps=2000, batch_size=64)  # the ablation's and the loss comparison's
+
+
 def mixture_ablation_config(variant: str) -> GANConfig:
     """The ring recipe at 2000 steps and batches of 64, with the one change ``variant`` of ABLATION."""
     variant = checks.choice("variant", variant, tuple(ABLATION))
-    return mixture_config("ring", steps=2000, batch_size=64, **ABLATION[variant])
+    return mixture_config("ring", **_SHORT_BUDGET, **ABLATION[variant])
 
 
 # The losses of notebook 04's section 8, side by side at the ablation's budget (2000 steps, batches of 64):
@@ -665,7 +667,7 @@ LOSS_COMPARISON: dict[str, dict[str, Any]] = {
 def mixture_loss_config(name: Literal["ring", "grid"], loss: str) -> GANConfig:
     """The ring or grid recipe at 2000 steps and batches of 64 with the settings LOSS_COMPARISON[loss]."""
     loss = checks.choice("loss", loss, tuple(LOSS_COMPARISON))
-    return mixture_config(name, steps=2000, batch_size=64, **LOSS_COMPARISON[loss])
+    return mixture_config(name, **_SHORT_BUDGET, **LOSS_COMPARISON[loss])
 
 
 def critic_signal(history: training.History, loss: Loss) -> np.ndarray:
