@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 NO_PYTHON := no supported Python found: looked for $(addprefix python,$(SUPPORTED)) on the PATH
 
 .PHONY: lab test lint unit nbval browser slides latest test-latest install benchmark constraints environment \
-        execute sync clean python
+        execute sync clean python student grade
 
 python:
 	@$(if $(PYTHON),true,echo "make: $(NO_PYTHON)" >&2; exit 1)
@@ -76,6 +76,23 @@ execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
 	  --ExecutePreprocessor.record_timing=False $(NB:.py=.ipynb)
+
+# The student edition (tools/editions.py): answers replaced by stubs that raise NotImplementedError with a hint,
+# written answers removed. Into STUDENT (default student/).
+STUDENT ?= student
+student: $(STAMP)
+	$(BIN)/python tools/editions.py student --out $(STUDENT)
+
+# Grade a folder of submitted student notebooks: each executed in a fresh kernel (time limits: TIMEOUT seconds
+# per notebook, CELL_TIMEOUT per cell), the instructor edition's checks run on it; writes GRADES/grades.csv
+# (file, exercise, passed, message) and GRADES/summary.md:   make grade SUBMISSIONS=folder
+GRADES ?= grades
+TIMEOUT ?= 600
+CELL_TIMEOUT ?= 120
+grade: $(STAMP)
+	@$(if $(SUBMISSIONS),true,echo "make grade: say which folder, e.g. make grade SUBMISSIONS=submissions/" >&2; exit 2)
+	$(BIN)/python tools/editions.py grade $(SUBMISSIONS) --out $(GRADES) --timeout $(TIMEOUT) \
+	  --cell-timeout $(CELL_TIMEOUT)
 
 clean:
 	rm -rf $(VENV) .venv-latest

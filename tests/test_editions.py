@@ -1,0 +1,159 @@
+"""tools/editions.py: the student edition of a toy notebook, and grading a folder of made-up submissions."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import pathlib
+import sys
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "editions" / "90_toy.py"
+
+_spec = importlib.util.spec_from_file_location("editions", ROOT / "tools" / "editions.py")
+assert _spec is not None and _spec.loader is not None
+editions = importlib.util.module_from_spec(_spec)
+sys.modules["editions"] = editions  # dataclasses look their module up there
+_spec.loader.exec_module(editions)
+
+STUB_MEAN = "raise NotImplementedError('add the entries and divide by their number.')"
+STUB_P = "raise NotImplementedError('two sides, equally likely.')"
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The toy instructor edition, executed: its checks pass."""
+    folder = tmp_path_factory.mktemp("masters")
+    nb = jupytext.read(FIXTURE)
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    path = folder / "90_toy.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def student(master: pathlib.Path, tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    return editions.build_student([master], tmp_path_factory.mktemp("student"))[0]
+
+
+def _sources(path: pathlib.Path) -> str:
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+
+
+def test_instructor_edition_passes_its_checks(master: pathlib.Path) -> None:
+    outputs = [o.get("text", "") for c in nbformat.read(master, as_version=4).cells if c.cell_type == "code"
+               for o in c.outputs]
+    assert "Exercise 90.1 passed\n" in outputs and "Exercise 90.2 passed\n" in outputs
+
+
+def test_student_edition_has_stubs_and_no_answers(master: pathlib.Path, student: pathlib.Path) -> None:
+    text = _sources(student)
+    assert STUB_MEAN in text and STUB_P in text
+    assert "return sum(x) / len(x)" not in text and "p_heads = 0.5" not in text  # the answers
+    assert "**Answer.**" not in text  # the written answer
+    assert "BEGIN SOLUTION" not in text
+    assert "# Hint: add the entries" in text and "def mean_of(x):" in text  # the scaffold stays
+    nb = nbformat.read(student, as_version=4)
+    for cell in nb.cells:
+        if {"solution", "check"} & set(editions.tags(cell)):
+            assert cell.outputs == [] and cell.execution_count is None
+    kept = [c for c in nb.cells if c.cell_type == "code" and not editions.tags(c)]
+    assert kept[-1].outputs[0]["text"] == "the end\n"  # other cells keep the instructor edition's outputs
+    assert editions.checks_of(nb) == editions.checks_of(nbformat.read(master, as_version=4))
+
+
+def test_student_edition_fails_only_in_exercise_cells(student: pathlib.Path) -> None:
+    nb = nbformat.read(student, as_version=4)
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    failing = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+               and any(o.output_type == "error" for o in c.outputs)}
+    exercise_cells = {i for i, c in enumerate(nb.cells) if {"solution", "check"} & set(editions.tags(c))}
+    check_cells = {i for i, c in enumerate(nb.cells) if "check" in editions.tags(c)}
+    # every check fails on its stub; a stub that defines a function fails only when the check calls it
+    assert check_cells <= failing <= exercise_cells
+
+
+def test_stub_keeps_indentation_and_rejects_broken_markers() -> None:
+    src = "def f():\n    # Hint: return one\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
+    expected = "def f():\n    # Hint: return one\n    raise NotImplementedError('return one')"
+    assert editions.stub(src) == expected
+    assert editions.stub("x = 1") == "raise NotImplementedError('write your answer here')"
+    for broken in ("### BEGIN SOLUTION\nx = 1", "x = 1\n### END SOLUTION",
+                   "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"):
+        with pytest.raises(ValueError):
+            editions.stub(broken)
+    with pytest.raises(ValueError, match="Exercise N.k"):
+        editions.exercise_id({"source": "check()"})
+
+
+def _submission(student: pathlib.Path, folder: pathlib.Path, name: str, mean: str | None,
+                p: str | None) -> None:
+    """A copy of the student edition with the stubs replaced (None: the exercise cell deleted)."""
+    nb = nbformat.read(student, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if STUB_MEAN in cell.source:
+            if mean is None:
+                continue
+            cell.source = cell.source.replace(STUB_MEAN, mean)
+        if STUB_P in cell.source:
+            if p is None:
+                continue
+            cell.source = cell.source.replace(STUB_P, p)
+        cells.append(cell)
+    nb.cells = cells
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / name)
+
+
+def test_grade_a_folder(master: pathlib.Path, student: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    subs = tmp_path / "submissions"
+    _submission(student, subs, "alice_90_toy.ipynb", "return sum(x) / len(x)", "p_heads = 1 / 2")
+    _submission(student, subs, "bob_90_toy.ipynb", "return sum(x) / (len(x) - 1)", "p_heads = 0.5")
+    # carol's mean never returns, and she deleted the cell of exercise 90.2
+    _submission(student, subs, "carol_90_toy.ipynb", "while True:\n        pass", None)
+    (subs / "dave_90_toy.ipynb").write_text("not a notebook")
+    (subs / "erin_99_other.ipynb").write_text("{}")
+    verdicts = editions.grade(subs, master.parent, tmp_path / "grades", timeout=120, cell_timeout=5)
+    with (tmp_path / "grades" / "grades.csv").open() as f:
+        rows = list(csv.reader(f))
+    assert rows == [
+        ["file", "exercise", "passed", "message"],
+        ["alice_90_toy.ipynb", "90.1", "True", "passed"],
+        ["alice_90_toy.ipynb", "90.2", "True", "passed"],
+        ["bob_90_toy.ipynb", "90.1", "False",
+         "AssertionError: the mean of 0, ..., 9 is 4.5, your mean_of gives 5.0"],
+        ["bob_90_toy.ipynb", "90.2", "True", "passed"],
+        ["carol_90_toy.ipynb", "90.1", "False",
+         "the check was interrupted: it ran past the time limit of a cell (a loop?)"],
+        ["carol_90_toy.ipynb", "90.2", "False",
+         "name 'p_heads' is not defined (was the exercise cell deleted or renamed?)"],
+        ["dave_90_toy.ipynb", "90.1", "False", "could not read the notebook: NotJSONError"],
+        ["dave_90_toy.ipynb", "90.2", "False", "could not read the notebook: NotJSONError"],
+        ["erin_99_other.ipynb", "-", "False", "no course notebook matches this file name (numbers: 90)"],
+    ]
+    assert len(verdicts) == len(rows) - 1
+    summary = (tmp_path / "grades" / "summary.md").read_text()
+    assert "| alice_90_toy.ipynb | 2/2 | - |" in summary
+    assert "| carol_90_toy.ipynb | 0/2 | 90.1, 90.2 |" in summary
+
+
+def test_grade_goes_on_after_a_dead_kernel_and_a_time_limit(master: pathlib.Path, student: pathlib.Path,
+                                                            tmp_path: pathlib.Path) -> None:
+    subs = tmp_path / "submissions"
+    _submission(student, subs, "frank_90_toy.ipynb", "import os\n    os._exit(1)", "p_heads = 0.5")
+    # grace ignores the interrupt: only the notebook's time limit stops her
+    _submission(student, subs, "grace_90_toy.ipynb", "return 4.5", "import time\nwhile True:\n    try:\n"
+                "        time.sleep(1)\n    except KeyboardInterrupt:\n        pass")
+    verdicts = editions.grade(subs, master.parent, tmp_path / "grades", timeout=20, cell_timeout=3)
+    by = {(v.file, v.exercise): v for v in verdicts}
+    for exercise in ("90.1", "90.2"):  # the kernel died in the first check: nothing after it was answered
+        assert not by["frank_90_toy.ipynb", exercise].passed
+    assert by["frank_90_toy.ipynb", "90.2"].message.startswith("grading stopped: ")
+    assert not by["grace_90_toy.ipynb", "90.1"].passed and not by["grace_90_toy.ipynb", "90.2"].passed
+    assert by["grace_90_toy.ipynb", "90.2"].message == "the notebook did not finish within 20 s"
