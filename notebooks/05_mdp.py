@@ -54,7 +54,8 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 from scipy import optimize, stats
 
-from lecture_utils.gridworld import GridWorldEnv
+from lecture_utils import exercises
+from lecture_utils.gridworld import GridConfig, GridWorldEnv
 from lecture_utils.mdp import (
     ACTION_ARROWS,
     DOWN,
@@ -1093,60 +1094,90 @@ assert V_lake[0] - rate > 3 * se  # the 100-step limit visibly costs success
 # %% [markdown]
 # ## Exercises
 #
-# 1. **The slip-free switch.** Make the gridworld deterministic, `GridWorldEnv(GridConfig(slip=0.0))`, and
-#    find the smallest $\gamma$ (to 0.01) at which the agent in `S` no longer goes down to `g`. Compare with
-#    $10\gamma^6 = 1$.
-#    <details><summary>Answer</summary>
+# Exercises 5.1 to 5.3 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and tells you what is wrong. Exercise 5.4 asks for an argument in words.
 #
-#    ```python
-#    from lecture_utils.gridworld import GridConfig
-#    det = GridWorldEnv(GridConfig(slip=0.0))
-#    g = next(g for g in np.arange(0, 1, 0.01) if value_iteration(det.to_mdp(g))[1][det.start_state] != DOWN)
-#    print(round(g, 2), round(0.1 ** (1 / 6), 3))   # 0.69 and 0.681
-#    ```
-#    The $+10$ arrives after seven moves, worth $10\gamma^6$, against $+1$ after one move. The two tie at
-#    $\gamma = 10^{-1/6} \approx 0.681$, so the first grid point past it is 0.69.
-#    </details>
-#
-# 2. **Closed forms in Example 3.8.** Show that $v_*(\mathrm{A}) = 10 / (1 - \gamma^5)$. From `B'`, is it
-#    better to walk back up to `B` (2 moves) and collect $+5$ again, or to walk on to `A` (4 moves)? Derive
-#    $v_*(\mathrm{B}) = 19.4$ from your answer.
-#    <details><summary>Answer</summary>
-#
-#    From `A` the optimal loop is: jump to `A'` ($+10$), then four moves up to `A` (reward 0), a cycle of 5
-#    steps, so $v_* = 10 + \gamma^5 v_*$, i.e. $10/(1-0.9^5) = 24.42$. Looping through `B` would be worth
-#    $v = 5/(1-\gamma^3) = 18.45$ at `B`, so $\gamma^2 \cdot 18.45 = 14.9$ at `B'`. Walking on to `A` is worth
-#    $\gamma^4 \cdot 24.42 = 16.02$ at `B'`, which is more. So $v_*(\mathrm{B'}) = 16.0$ and
-#    $v_*(\mathrm{B}) = 5 + \gamma \cdot 16.02 = 19.42$. Check with
-#    `value_iteration(example_3_5_gridworld())[0][[3, 13]]`.
-#    </details>
-#
-# 3. **FrozenLake with discounting.** Plan FrozenLake with $\gamma = 0.9$ instead of 1. Does the policy
-#    change, and what is its success probability within 100 steps?
-#    <details><summary>Answer</summary>
-#
-#    ```python
-#    m09 = from_gym_P(lake.unwrapped.P, 16, 4, gamma=0.9)
-#    _, pi09 = value_iteration(m09)
-#    print((pi09 != pi_lake).sum(), policy_evaluation_sweeps(lake_mdp, pi09, 100)[-1, 0])
-#    ```
-#    Discounting rewards quick success, so some states trade safety for speed. The success probability
-#    (evaluated with $\gamma = 1$) drops below that of the $\gamma = 1$ plan.
-#    </details>
-#
-# 4. **History that matters in the world itself.** Section 3's test rejected an aliased *observation*. Now
-#    keep the full state but change the world: let the slip depend on the previous move (momentum: after a
-#    move to the right, slipping up is likelier than slipping down). Which rows of the test's tables would
-#    differ, and how large must the effect be before the test sees it with 100 000 transitions?
-#    <details><summary>Answer</summary>
-#
-#    For a pair $(s, a)$ the previous state $S_{t-1}$ usually reveals the previous move (from the left
-#    neighbour the agent moved right), so the rows of the table for $(s, a)$ would differ in their slip
-#    frequencies and $X^2$ would grow with noncentrality $\lambda \propto$ the number of transitions. Section
-#    3 computed that the test has 90% power once the slip probabilities move by about $\pm 0.009$ in every
-#    table. The cell $S_t$ would no longer be a Markov state; adding the previous move to the state would
-#    restore the property.
-#    </details>
+# ### Exercise 5.1: the slip-free switch
+# Make the gridworld deterministic, `GridWorldEnv(GridConfig(slip=0.0))`, and find the smallest $\gamma$ on the
+# grid $0.00, 0.01, \dots$ at which the agent in `S` no longer goes down to `g`. Set `gamma_switch` to it, and
+# compare it with $10\gamma^6 = 1$.
+
+# %% tags=["solution"]
+# Hint: scan gamma over np.arange(0, 1, 0.01); value_iteration(det.to_mdp(gamma))[1] is the greedy policy.
+### BEGIN SOLUTION
+det = GridWorldEnv(GridConfig(slip=0.0))
+gamma_switch = next(round(g, 2) for g in np.arange(0, 1, 0.01)
+                    if value_iteration(det.to_mdp(g))[1][det.start_state] != DOWN)
+### END SOLUTION
+
+# %% tags=["check"]
+# Exercise 5.1: the slip-free switch
+exercises.check_slip_free_switch(gamma_switch)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** The $+10$ arrives after seven moves, worth $10\gamma^6$, against $+1$ after one move. The two tie
+# at $\gamma = 10^{-1/6} \approx 0.681$, so the first grid point past it is 0.69.
+
+# %% [markdown]
+# ### Exercise 5.2: closed forms in Example 3.8
+# Show that $v_*(\mathrm{A}) = 10 / (1 - \gamma^5)$. From `B'`, is it better to walk back up to `B` (2 moves)
+# and collect $+5$ again, or to walk on to `A` (4 moves)? Compute $v_*(\mathrm{A})$ and $v_*(\mathrm{B})$ for
+# $\gamma = 0.9$ from your closed forms (not from value iteration) and set `v_A` and `v_B`.
+
+# %% tags=["solution"]
+# Hint: from A the optimal loop takes 5 steps; at B' compare gamma^2 v(B) of the B loop with gamma^4 v_*(A).
+### BEGIN SOLUTION
+g9 = 0.9
+v_A = 10 / (1 - g9**5)
+v_B = 5 + g9 * max(g9**2 * 5 / (1 - g9**3), g9**4 * v_A)
+### END SOLUTION
+
+# %% tags=["check"]
+# Exercise 5.2: closed forms in Example 3.8
+exercises.check_example_3_8(v_A, v_B)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** From `A` the optimal loop is: jump to `A'` ($+10$), then four moves up to `A` (reward 0), a cycle of
+# 5 steps, so $v_* = 10 + \gamma^5 v_*$, i.e. $10/(1-0.9^5) = 24.42$. Looping through `B` would be worth
+# $v = 5/(1-\gamma^3) = 18.45$ at `B`, so $\gamma^2 \cdot 18.45 = 14.9$ at `B'`. Walking on to `A` is worth
+# $\gamma^4 \cdot 24.42 = 16.02$ at `B'`, which is more. So $v_*(\mathrm{B'}) = 16.0$ and
+# $v_*(\mathrm{B}) = 5 + \gamma \cdot 16.02 = 19.42$.
+
+# %% [markdown]
+# ### Exercise 5.3: FrozenLake with discounting
+# Plan FrozenLake with $\gamma = 0.9$ instead of 1. Does the policy change? Set `p_success` to the probability
+# that the $\gamma = 0.9$ plan reaches the goal within 100 steps from the start.
+
+# %% tags=["solution"]
+# Hint: from_gym_P(lake.unwrapped.P, 16, 4, gamma=0.9) plans; evaluate the plan in lake_mdp (gamma = 1).
+### BEGIN SOLUTION
+_, pi09 = value_iteration(from_gym_P(lake.unwrapped.P, 16, 4, gamma=0.9))
+print("states where the plans differ:", np.flatnonzero(pi09 != pi_lake))
+p_success = policy_evaluation_sweeps(lake_mdp, pi09, 100)[-1, 0]
+### END SOLUTION
+
+# %% tags=["check"]
+# Exercise 5.3: FrozenLake with discounting
+exercises.check_frozen_lake_discount(p_success)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Discounting rewards quick success, so a state can trade safety for speed: the plans differ in one
+# state, and the success probability (a probability, evaluated with $\gamma = 1$) drops from 0.740 to 0.730.
+
+# %% [markdown]
+# ### Exercise 5.4: history that matters in the world itself
+# Section 3's test rejected an aliased *observation*. Now keep the full state but change the world: let the slip
+# depend on the previous move (momentum: after a move to the right, slipping up is likelier than slipping
+# down). Which rows of the test's tables would differ, and how large must the effect be before the test sees it
+# with 100 000 transitions?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** For a pair $(s, a)$ the previous state $S_{t-1}$ usually reveals the previous move (from the left
+# neighbour the agent moved right), so the rows of the table for $(s, a)$ would differ in their slip
+# frequencies and $X^2$ would grow with noncentrality $\lambda \propto$ the number of transitions. Section
+# 3 computed that the test has 90% power once the slip probabilities move by about $\pm 0.009$ in every
+# table. The cell $S_t$ would no longer be a Markov state; adding the previous move to the state would
+# restore the property.
 
 # %% [markdown]
 # ## References

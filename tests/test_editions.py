@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import pathlib
+import subprocess
 import sys
 
 import jupytext
@@ -132,7 +133,7 @@ def test_grade_a_folder(master: pathlib.Path, student: pathlib.Path, tmp_path: p
         ["carol_90_toy.ipynb", "90.1", "False",
          "the check was interrupted: it ran past the time limit of a cell (a loop?)"],
         ["carol_90_toy.ipynb", "90.2", "False",
-         "name 'p_heads' is not defined (was the exercise cell deleted or renamed?)"],
+         "name 'p_heads' is not defined (did its cell raise, or was it deleted or renamed?)"],
         ["dave_90_toy.ipynb", "90.1", "False", "could not read the notebook: NotJSONError"],
         ["dave_90_toy.ipynb", "90.2", "False", "could not read the notebook: NotJSONError"],
         ["erin_99_other.ipynb", "-", "False", "no course notebook matches this file name (numbers: 90)"],
@@ -157,3 +158,90 @@ def test_grade_goes_on_after_a_dead_kernel_and_a_time_limit(master: pathlib.Path
     assert by["frank_90_toy.ipynb", "90.2"].message.startswith("grading stopped: ")
     assert not by["grace_90_toy.ipynb", "90.1"].passed and not by["grace_90_toy.ipynb", "90.2"].passed
     assert by["grace_90_toy.ipynb", "90.2"].message == "the notebook did not finish within 20 s"
+
+
+# ----------------------------------------------------------------------------- the course notebooks
+COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WITH_EXERCISES = [p for p in COURSE if editions.checks_of(nbformat.read(p, as_version=4))]
+
+
+def test_check_cells_pass_in_the_instructor_edition() -> None:
+    assert WITH_EXERCISES, "no notebook has check cells"
+    for path in WITH_EXERCISES:
+        nb = nbformat.read(path, as_version=4)
+        number = int(path.name[:2])
+        for cell in nb.cells:
+            if "check" not in editions.tags(cell):
+                continue
+            ex = editions.exercise_id(cell)
+            assert ex.split(".")[0] == str(number), f"{path.name}: exercise {ex} is not numbered {number}.k"
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert text.startswith(f"Exercise {ex} passed"), f"{path.name}: check {ex} printed {text!r}"
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.name)
+def test_student_edition_of_a_course_notebook(path: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """The student edition runs top to bottom; only exercise cells fail, and every check fails on its stub."""
+    nb = nbformat.read(editions.build_student([path], tmp_path)[0], as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "BEGIN SOLUTION" not in text and "**Answer.**" not in text
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    failing = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+               and any(o.output_type == "error" for o in c.outputs)}
+    exercise_cells = {i for i, c in enumerate(nb.cells) if {"solution", "check"} & set(editions.tags(c))}
+    check_cells = {i for i, c in enumerate(nb.cells) if "check" in editions.tags(c)}
+    assert check_cells <= failing <= exercise_cells
+    for i in check_cells:  # the stubs raised, so the answers are not defined
+        error = next(o for o in nb.cells[i].outputs if o.output_type == "error")
+        assert error.ename in ("NameError", "NotImplementedError"), error.ename
+
+
+def _answer_cells(nb: nbformat.NotebookNode) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "solution" in editions.tags(c)]
+
+
+def test_grade_three_submissions_of_notebook_05(tmp_path: pathlib.Path) -> None:
+    """`make grade` on a folder of three made-up submissions: correct, partly wrong, raising and looping."""
+    master = ROOT / "notebooks" / "05_mdp.ipynb"
+    solutions = nbformat.read(master, as_version=4)
+    student_nb = editions.build_student([master], tmp_path / "student")[0]
+    answers = {"alice": None,  # the worked solutions
+               "bob": {1: "v_A = 10 / (1 - 0.9**5)\nv_B = 5 + 0.9**3 * 5 / (1 - 0.9**3)  # the B loop",
+                       2: "p_success = policy_evaluation_sweeps(lake_mdp, pi_lake, 100)[-1, 0]  # gamma = 1"},
+               "carol": {0: "raise RuntimeError('I give up')", 2: "while True:\n    pass"}}
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    for name, changed in answers.items():
+        nb = nbformat.read(student_nb, as_version=4)
+        for k, (i, j) in enumerate(zip(_answer_cells(nb), _answer_cells(solutions), strict=True)):
+            source = solutions.cells[j].source
+            source = source.replace(editions.BEGIN + "\n", "").replace(editions.END + "\n", "")
+            nb.cells[i].source = (changed or {}).get(k, source)
+        nbformat.write(nb, subs / f"{name}-05_mdp.ipynb")
+    out = tmp_path / "grades"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), "grade", str(subs),
+                    "--out", str(out), "--cell-timeout", "20", "--timeout", "300"], check=True, cwd=ROOT)
+    with (out / "grades.csv").open() as f:
+        rows = list(csv.reader(f))
+    assert rows == [
+        ["file", "exercise", "passed", "message"],
+        ["alice-05_mdp.ipynb", "5.1", "True", "passed"],
+        ["alice-05_mdp.ipynb", "5.2", "True", "passed"],
+        ["alice-05_mdp.ipynb", "5.3", "True", "passed"],
+        ["bob-05_mdp.ipynb", "5.1", "True", "passed"],
+        ["bob-05_mdp.ipynb", "5.2", "False",
+         "ExerciseFailed: v_B = 18.45, but value iteration gives 19.42: compare walking from B' back to B "
+         "(2 moves) with walking on to A (4 moves)"],
+        ["bob-05_mdp.ipynb", "5.3", "False", "ExerciseFailed: p_success = 0.7402 is the success probability "
+                                             "of the gamma = 1 plan: plan with gamma = 0.9, then evaluate "
+                                             "that plan with gamma = 1"],
+        ["carol-05_mdp.ipynb", "5.1", "False",
+         "name 'gamma_switch' is not defined (did its cell raise, or was it deleted or renamed?)"],
+        ["carol-05_mdp.ipynb", "5.2", "True", "passed"],
+        ["carol-05_mdp.ipynb", "5.3", "False",
+         "name 'p_success' is not defined (did its cell raise, or was it deleted or renamed?)"],
+    ]
+    summary = (out / "summary.md").read_text()
+    assert "| alice-05_mdp.ipynb | 3/3 | - |" in summary
+    assert "| carol-05_mdp.ipynb | 1/3 | 5.1, 5.3 |" in summary

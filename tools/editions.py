@@ -153,7 +153,7 @@ def _grader_cell(check: Check, nonce: str) -> str:
         "    except KeyboardInterrupt:",
         "        return False, 'the check was interrupted: it ran past the time limit of a cell (a loop?)'",
         "    except NameError as e:",
-        "        return False, f'{e} (was the exercise cell deleted or renamed?)'",
+        "        return False, f'{e} (did its cell raise, or was it deleted or renamed?)'",
         "    except BaseException as e:",
         "        text = str(e).strip().splitlines()",
         "        return False, f'{type(e).__name__}: {text[0]}' if text else type(e).__name__",
