@@ -17,6 +17,9 @@ from lecture_utils import checks
 
 __all__ = [
     "ExerciseFailed",
+    "check_sigma_gradient",
+    "check_least_bad_theta",
+    "check_bernoulli_baseline",
     "check_slip_free_switch",
     "check_example_3_8",
     "check_frozen_lake_discount",
@@ -38,6 +41,77 @@ def _number(name: str, value: Any) -> float:
     if not math.isfinite(float(value)):
         raise ExerciseFailed(f"{name} must be a finite number, got {value}")
     return float(value)
+
+
+def _estimates(name: str, fn: Any, *args: Any, n: int) -> np.ndarray:
+    """fn(*args) as n finite per-sample estimates, or ExerciseFailed naming ``name``."""
+    if not callable(fn):
+        raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
+    try:
+        out = np.asarray(fn(*args), dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ExerciseFailed(f"{name} must return numbers: calling it raised {type(err).__name__}: "
+                             f"{err}") from err
+    if out.shape != (n,):
+        raise ExerciseFailed(f"{name} must return one estimate per sample, shape ({n},), got shape "
+                             f"{out.shape}")
+    if not np.isfinite(out).all():
+        raise ExerciseFailed(f"{name} returned non-finite estimates")
+    return out
+
+
+# ----------------------------------------------------------------------------- notebook 01: estimators
+def check_sigma_gradient(score_sigma: Any, pathwise_sigma: Any) -> None:
+    """Exercise 1.1: unbiased per-sample estimators of d/dsigma E[z^2], z ~ N(mu, sigma^2)."""
+    n = 200_000
+    for mu, sigma in ((1.0, 2.0), (-0.5, 0.7)):
+        eps = np.random.default_rng(11).standard_normal(n)
+        z = mu + sigma * eps
+        truth = 2 * sigma  # E[z^2] = mu^2 + sigma^2
+        for name, values in (("score_sigma", _estimates("score_sigma", score_sigma, z, mu, sigma, n=n)),
+                             ("pathwise_sigma", _estimates("pathwise_sigma", pathwise_sigma, eps, mu, sigma,
+                                                           n=n))):
+            mean, se = values.mean(), values.std(ddof=1) / math.sqrt(n)
+            if abs(mean - truth) > 5 * se + 1e-9:  # the seed is fixed: a correct estimator is well inside
+                raise ExerciseFailed(f"{name} is biased: at mu = {mu}, sigma = {sigma} its mean over {n} "
+                                     f"samples is {mean:.3f}, the true gradient is {truth:.3f} (standard "
+                                     f"error {se:.3f})")
+    _passed("1.1", "both estimators are unbiased for d/dsigma E[z^2] = 2 sigma (within 5 standard errors at "
+                   "two (mu, sigma))")
+
+
+def check_least_bad_theta(theta_best: float, ratio_best: float) -> None:
+    """Exercise 1.2: where the score / pathwise variance ratio for f(z) = z^2 is smallest, and its value."""
+    from lecture_utils.estimators import square_example_variance
+
+    t, r = _number("theta_best", theta_best), _number("ratio_best", ratio_best)
+    grid = np.linspace(-5, 5, 100_001)
+    ratio = (square_example_variance(grid, estimator="score")
+             / square_example_variance(grid, estimator="pathwise"))
+    t_true, r_true = float(grid[ratio.argmin()]), float(ratio.min())
+    if abs(t - t_true) > 0.01:
+        raise ExerciseFailed(f"theta_best = {t:.3f}, but the ratio at theta = {t:.3f} is "
+                             f"{float(square_example_variance(t, estimator='score')) / 4:.2f}, more than its "
+                             f"minimum {r_true:.2f}")
+    if abs(r - r_true) > 0.01:
+        raise ExerciseFailed(f"ratio_best = {r:.3f}, but the ratio at its minimum is {r_true:.2f}: the score "
+                             "function's per-sample variance there is E[(z^2 s)^2] - (E[z^2 s])^2")
+    _passed("1.2", f"the ratio is smallest at theta = {t_true:.0f}, where it is {r_true:.2f}")
+
+
+def check_bernoulli_baseline(b_star: Any) -> None:
+    """Exercise 1.4: b*(theta, f0, f1) makes the Bernoulli score-function estimator exact on both outcomes."""
+    if not callable(b_star):
+        raise ExerciseFailed(f"b_star must be a function b_star(theta, f0, f1), got {checks.show(b_star)}")
+    for theta, f0, f1 in ((0.3, 1.0, 4.0), (0.8, -2.0, 0.5), (0.5, 3.0, 3.0)):
+        b = _number("b_star(theta, f0, f1)", b_star(theta, f0, f1))
+        per_outcome = {1: (f1 - b) / theta, 0: -(f0 - b) / (1 - theta)}  # (f(z) - b) s(z)
+        for z, value in per_outcome.items():
+            if abs(value - (f1 - f0)) > 1e-9:
+                raise ExerciseFailed(f"b_star({theta}, {f0}, {f1}) = {b:.4f} leaves variance: for z = {z} "
+                                     f"the estimate (f(z) - b) s(z) is {value:.4f}, not f(1) - f(0) = "
+                                     f"{f1 - f0:.4f}")
+    _passed("1.4", "with b*, (f(z) - b*) s(z) = f(1) - f(0) for both outcomes: a zero-variance estimator")
 
 
 # ----------------------------------------------------------------------------- notebook 05: MDPs

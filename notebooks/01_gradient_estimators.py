@@ -52,6 +52,7 @@ import numpy as np
 import torch
 from scipy import integrate, stats
 
+from lecture_utils import exercises
 from lecture_utils.estimators import (
     DescentConfig,
     EstimatorStats,
@@ -908,6 +909,7 @@ _ = widgets.interact(
                               continuous_update=False),
 )
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -931,55 +933,108 @@ _ = widgets.interact(
 # %% [markdown]
 # ## Exercises
 #
-# 1. **A gradient with respect to $\sigma$.** For $z \sim N(\mu, \sigma^2)$ and $f(z) = z^2$, write down the score-function and the pathwise
-#    per-sample estimators of $\partial_\sigma \mathbb{E}[f(z)]$, and the true value.
+# Exercises 1.1, 1.2 and 1.4 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and says what is wrong. Exercises 1.3 and 1.5 ask for an argument.
 #
-# <details><summary>Answer</summary>
-#
-# $\mathbb{E}[z^2] = \mu^2 + \sigma^2$, so the true gradient is $2\sigma$. Score: $\partial_\sigma \log p = \frac{(z-\mu)^2 - \sigma^2}{\sigma^3}$, so
-# one sample gives $z^2\,\frac{(z-\mu)^2 - \sigma^2}{\sigma^3}$. Pathwise: $z = \mu + \sigma\epsilon$, $\partial z/\partial\sigma = \epsilon$, so one
-# sample gives $2 z\, \epsilon = 2(\mu + \sigma\epsilon)\epsilon$, whose mean is $2\sigma$.
-# </details>
-#
-# 2. **Where is the score function least bad?** For the slides' example, at which $\theta$ is the variance ratio
-#    score/pathwise smallest, and what is it there? What happens for large $|\theta|$?
-#
-# <details><summary>Answer</summary>
-#
-# The ratio is $(\theta^4 + 14\theta^2 + 15)/4$. It is smallest at $\theta = 0$, where it equals $15/4 = 3.75$, and it grows like
-# $\theta^4/4$. Far from the optimum, $f(z)$ is large, and multiplying it by a zero-mean score amplifies the noise.
-# A baseline removes much of this, since $b^* = \theta^2 + 3$ tracks $f$.
-# </details>
-#
-# 3. **Why must the baseline not depend on $z$?** Show that $\mathbb{E}[b\, s(z)] = 0$ for a constant $b$, and give a
-#    $b(z)$ that breaks unbiasedness.
-#
-# <details><summary>Answer</summary>
-#
-# $\mathbb{E}[s] = \int \nabla_\theta p_\theta = \nabla_\theta 1 = 0$, so $\mathbb{E}[b\,s] = b\,\mathbb{E}[s] = 0$. With $b(z) = f(z)$ the estimator is
-# identically $0$, which is clearly biased. A baseline may depend on anything that is independent of the sample it multiplies, such as $\theta$,
-# other samples (leave-one-out), or a learned critic of the state in RL.
-# </details>
-#
-# 4. **A zero-variance Bernoulli estimator.** For $z \sim \text{Bernoulli}(\theta)$, compute $b^*$ and show that
-#    $(f(z) - b^*)\, s(z)$ equals $f(1) - f(0)$ for both outcomes. Check it with `bernoulli_score_function_grad(..., baseline=b)`.
-#
-# <details><summary>Answer</summary>
-#
-# $\mathbb{E}[s^2] = \frac{1}{\theta} + \frac{1}{1-\theta}$ and $\mathbb{E}[f s^2] = \frac{f(1)}{\theta} + \frac{f(0)}{1-\theta}$, so
-# $b^* = (1-\theta) f(1) + \theta f(0)$. For $z = 1$: $(f(1) - b^*)/\theta = f(1) - f(0)$. For $z = 0$:
-# $-(f(0) - b^*)/(1-\theta) = f(1) - f(0)$. Every sample is exact. With one binary variable we could of course just enumerate both outcomes.
-# </details>
-#
-# 5. **The pathwise estimator is not always better.** Take $f(z) = \cos(\omega z)$ with $z \sim N(\theta, 1)$. Compare the
-#    two per-sample variances as $\omega$ grows (try it numerically with `score_function_grad` and `pathwise_grad`).
-#
-# <details><summary>Answer</summary>
-#
-# Pathwise: $-\omega \sin(\omega z)$ has variance of order $\omega^2/2$, which grows without bound. Score function:
-# $\cos(\omega z)(z - \theta)$ has variance at most $\mathbb{E}[(z-\theta)^2] = 1$. For rapidly oscillating $f$ the score function wins;
-# Mohamed et al. (2020) discuss such cases.
-# </details>
+# ### Exercise 1.1: a gradient with respect to $\sigma$
+# For $z \sim N(\mu, \sigma^2)$ and $f(z) = z^2$, write the score-function and the pathwise per-sample
+# estimators of $\partial_\sigma \mathbb{E}[f(z)]$: `score_sigma(z, mu, sigma)` gets the samples $z$,
+# `pathwise_sigma(eps, mu, sigma)` the noise $\epsilon$ with $z = \mu + \sigma\epsilon$. Both return one estimate
+# per sample. What is the true value?
+
+# %% tags=["solution"]
+def score_sigma(z, mu, sigma):
+    """One score-function estimate of d/dsigma E[z^2] per sample z ~ N(mu, sigma^2)."""
+    # Hint: f(z) times d/dsigma log N(z; mu, sigma^2).
+    ### BEGIN SOLUTION
+    return z**2 * ((z - mu) ** 2 - sigma**2) / sigma**3
+    ### END SOLUTION
+
+
+def pathwise_sigma(eps, mu, sigma):
+    """One pathwise estimate of d/dsigma E[z^2] per noise draw eps, z = mu + sigma eps."""
+    # Hint: the chain rule, f'(z) dz/dsigma.
+    ### BEGIN SOLUTION
+    return 2 * (mu + sigma * eps) * eps
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 1.1: a gradient with respect to sigma
+exercises.check_sigma_gradient(score_sigma, pathwise_sigma)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $\mathbb{E}[z^2] = \mu^2 + \sigma^2$, so the true gradient is $2\sigma$. Score:
+# $\partial_\sigma \log p = \frac{(z-\mu)^2 - \sigma^2}{\sigma^3}$, so one sample gives
+# $z^2\,\frac{(z-\mu)^2 - \sigma^2}{\sigma^3}$. Pathwise: $z = \mu + \sigma\epsilon$,
+# $\partial z/\partial\sigma = \epsilon$, so one sample gives $2 z\, \epsilon = 2(\mu + \sigma\epsilon)\epsilon$,
+# whose mean is $2\sigma$.
+
+# %% [markdown]
+# ### Exercise 1.2: where is the score function least bad?
+# For the slides' example ($f(z) = z^2$, $z \sim N(\theta, 1)$), at which $\theta$ is the variance ratio
+# score/pathwise smallest, and what is it there? Set `theta_best` and `ratio_best` (from your derivation or a
+# computation). What happens for large $|\theta|$?
+
+# %% tags=["solution"]
+# Hint: the pathwise per-sample variance is 4; the score function's is E[(z^2 (z - theta))^2] - (2 theta)^2.
+### BEGIN SOLUTION
+theta_best, ratio_best = 0.0, 15 / 4  # the ratio is (theta^4 + 14 theta^2 + 15) / 4
+### END SOLUTION
+
+# %% tags=["check"]
+# Exercise 1.2: where is the score function least bad?
+exercises.check_least_bad_theta(theta_best, ratio_best)
+
+
+# %% [markdown] tags=["solution"]
+# **Answer.** The ratio is $(\theta^4 + 14\theta^2 + 15)/4$. It is smallest at $\theta = 0$, where it equals
+# $15/4 = 3.75$, and it grows like $\theta^4/4$. Far from the optimum, $f(z)$ is large, and multiplying it by a
+# zero-mean score amplifies the noise. A baseline removes much of this, since $b^* = \theta^2 + 3$ tracks $f$.
+
+# %% [markdown]
+# ### Exercise 1.3: why must the baseline not depend on $z$?
+# Show that $\mathbb{E}[b\, s(z)] = 0$ for a constant $b$, and give a $b(z)$ that breaks unbiasedness.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $\mathbb{E}[s] = \int \nabla_\theta p_\theta = \nabla_\theta 1 = 0$, so
+# $\mathbb{E}[b\,s] = b\,\mathbb{E}[s] = 0$. With $b(z) = f(z)$ the estimator is identically $0$, which is
+# clearly biased. A baseline may depend on anything that is independent of the sample it multiplies, such as
+# $\theta$, other samples (leave-one-out), or a learned critic of the state in RL.
+
+# %% [markdown]
+# ### Exercise 1.4: a zero-variance Bernoulli estimator
+# For $z \sim \text{Bernoulli}(\theta)$, compute $b^*$ and show that $(f(z) - b^*)\, s(z)$ equals $f(1) - f(0)$
+# for both outcomes. Write `b_star(theta, f0, f1)`, with `f0` $= f(0)$ and `f1` $= f(1)$.
+
+# %% tags=["solution"]
+def b_star(theta, f0, f1):
+    """The variance-minimising baseline E[f s^2] / E[s^2] for z ~ Bernoulli(theta)."""
+    # Hint: E[s^2] = 1/theta + 1/(1 - theta); E[f s^2] = f1/theta + f0/(1 - theta).
+    ### BEGIN SOLUTION
+    return (1 - theta) * f1 + theta * f0
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 1.4: a zero-variance Bernoulli estimator
+exercises.check_bernoulli_baseline(b_star)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $\mathbb{E}[s^2] = \frac{1}{\theta} + \frac{1}{1-\theta}$ and
+# $\mathbb{E}[f s^2] = \frac{f(1)}{\theta} + \frac{f(0)}{1-\theta}$, so $b^* = (1-\theta) f(1) + \theta f(0)$.
+# For $z = 1$: $(f(1) - b^*)/\theta = f(1) - f(0)$. For $z = 0$: $-(f(0) - b^*)/(1-\theta) = f(1) - f(0)$. Every
+# sample is exact. With one binary variable we could of course just enumerate both outcomes.
+
+# %% [markdown]
+# ### Exercise 1.5: the pathwise estimator is not always better
+# Take $f(z) = \cos(\omega z)$ with $z \sim N(\theta, 1)$. Compare the two per-sample variances as $\omega$ grows
+# (try it numerically with `score_function_grad` and `pathwise_grad`).
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Pathwise: $-\omega \sin(\omega z)$ has variance of order $\omega^2/2$, which grows without bound.
+# Score function: $\cos(\omega z)(z - \theta)$ has variance at most $\mathbb{E}[(z-\theta)^2] = 1$. For rapidly
+# oscillating $f$ the score function wins; Mohamed et al. (2020) discuss such cases.
 
 # %% [markdown]
 # ## References

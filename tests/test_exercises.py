@@ -13,15 +13,24 @@ from lecture_utils import exercises as E
 
 
 def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    E.check_sigma_gradient(lambda z, mu, s: z**2 * ((z - mu) ** 2 - s**2) / s**3,
+                           lambda e, mu, s: 2 * (mu + s * e) * e)
+    E.check_least_bad_theta(0, 3.75)
+    E.check_bernoulli_baseline(lambda t, f0, f1: (1 - t) * f1 + t * f0)
     E.check_slip_free_switch(0.69)
     E.check_example_3_8(10 / (1 - 0.9**5), 5 + 0.9**5 * 10 / (1 - 0.9**5))
     E.check_frozen_lake_discount(np.float64(0.72977))
     out = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in out] == ["Exercise 5.1 passed", "Exercise 5.2 passed",
-                                                    "Exercise 5.3 passed"]
+    assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in
+                                                    ("1.1", "1.2", "1.4", "5.1", "5.2", "5.3")]
 
 
 @pytest.mark.parametrize(("call", "message"), [
+    (lambda: E.check_sigma_gradient(lambda z, mu, s: z**2 * (z - mu) / s**2,
+                                    lambda e, mu, s: 2 * (mu + s * e) * e),
+     "score_sigma is biased: at mu = 1.0, sigma = 2.0 its mean over 200000 samples is 1.978, the true "
+     r"gradient is 4.000 \(standard error 0.019\)"),
+    (lambda: E.check_bernoulli_baseline(lambda t, f0, f1: t * f1 + (1 - t) * f0), "leaves variance"),
     (lambda: E.check_slip_free_switch(0.70), "the switch comes earlier"),
     (lambda: E.check_slip_free_switch(0.68), "the switch comes later"),
     (lambda: E.check_example_3_8(24.42, 18.45), "walking from B' back to B"),

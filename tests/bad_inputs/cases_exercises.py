@@ -4,7 +4,25 @@ from bad_inputs.case import Case
 from lecture_utils import exercises as E
 
 NO_BAD_INPUT = {"exercises.ExerciseFailed": "an exception class"}
+SCORE = lambda z, mu, s: z**2 * ((z - mu) ** 2 - s**2) / s**3  # noqa: E731  the worked solutions of 1.1
+PATH = lambda e, mu, s: 2 * (mu + s * e) * e  # noqa: E731
 CASES = [
+    Case("exercises.check_sigma_gradient", "the score for mu, not sigma", "score_sigma",
+         lambda: E.check_sigma_gradient(lambda z, mu, s: z**2 * (z - mu) / s**2, PATH)),
+    Case("exercises.check_sigma_gradient", "the chain rule forgotten", "pathwise_sigma",
+         lambda: E.check_sigma_gradient(SCORE, lambda e, mu, s: 2 * (mu + s * e))),
+    Case("exercises.check_sigma_gradient", "one number, not one per sample", "pathwise_sigma",
+         lambda: E.check_sigma_gradient(SCORE, lambda e, mu, s: 2 * s)),
+    Case("exercises.check_sigma_gradient", "not a function", "score_sigma",
+         lambda: E.check_sigma_gradient(4.0, PATH)),
+    Case("exercises.check_least_bad_theta", "the wrong place", "theta_best",
+         lambda: E.check_least_bad_theta(1.0, 3.75)),
+    Case("exercises.check_least_bad_theta", "the score's variance, not the ratio", "ratio_best",
+         lambda: E.check_least_bad_theta(0.0, 15.0)),
+    Case("exercises.check_bernoulli_baseline", "E[f], not b*", "b_star",
+         lambda: E.check_bernoulli_baseline(lambda t, f0, f1: t * f1 + (1 - t) * f0)),
+    Case("exercises.check_bernoulli_baseline", "not a function", "b_star",
+         lambda: E.check_bernoulli_baseline(0.5)),
     Case("exercises.check_slip_free_switch", "not a number", "gamma_switch",
          lambda: E.check_slip_free_switch("0.69")),
     Case("exercises.check_slip_free_switch", "off the grid", "gamma_switch",
