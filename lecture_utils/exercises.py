@@ -20,6 +20,9 @@ __all__ = [
     "check_sigma_gradient",
     "check_least_bad_theta",
     "check_bernoulli_baseline",
+    "check_bernoulli_inverse_cdf",
+    "check_sampler_2x",
+    "check_mixed_quantiles",
     "check_slip_free_switch",
     "check_example_3_8",
     "check_frozen_lake_discount",
@@ -112,6 +115,74 @@ def check_bernoulli_baseline(b_star: Any) -> None:
                                      f"the estimate (f(z) - b) s(z) is {value:.4f}, not f(1) - f(0) = "
                                      f"{f1 - f0:.4f}")
     _passed("1.4", "with b*, (f(z) - b*) s(z) = f(1) - f(0) for both outcomes: a zero-variance estimator")
+
+
+# ----------------------------------------------------------------------------- notebook 02: sampling
+def _call(name: str, fn: Any, *args: Any) -> np.ndarray:
+    """fn(*args) as a float array, or ExerciseFailed naming ``name``."""
+    if not callable(fn):
+        raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
+    try:
+        return np.asarray(fn(*args), dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ExerciseFailed(f"{name} must return numbers: calling it raised {type(err).__name__}: "
+                             f"{err}") from err
+
+
+def check_bernoulli_inverse_cdf(bern_inverse_cdf: Any) -> None:
+    """Exercise 2.1: F^{-1}(u) = min{x : F(x) >= u}, the generalized inverse of the Bern(theta) CDF."""
+    for theta in (0.3, 0.75):
+        u = np.linspace(0.0005, 0.9995, 1000)
+        x = _call("bern_inverse_cdf", bern_inverse_cdf, u, theta)
+        if x.shape != u.shape or not np.isin(x, (0, 1)).all():
+            raise ExerciseFailed(f"bern_inverse_cdf must map each u to 0 or 1 (same shape as u), got values "
+                                 f"{np.unique(x)[:5].tolist()} of shape {x.shape}")
+        cdf = np.where(x >= 1, 1.0, 1 - theta)  # F(x) of the returned point
+        below = np.where(x >= 1, 1 - theta, 0.0)  # F just below it: F(x - 1)
+        bad = np.flatnonzero((cdf < u) | (below >= u))
+        if bad.size:
+            i = bad[0]
+            raise ExerciseFailed(f"bern_inverse_cdf({u[i]:.4f}, {theta}) = {x[i]:.0f} is not the smallest x "
+                                 f"with F(x) >= u: F(0) = {1 - theta:.2f}, F(1) = 1")
+    _passed("2.1", "your sampler is the generalized inverse of the Bern(theta) CDF: 1 exactly when "
+                   "u > 1 - theta")
+
+
+def check_sampler_2x(sample_2x: Any) -> None:
+    """Exercise 2.2: a sampler of p(x) = 2x on [0, 1] passes a KS test (and its samples lie in [0, 1])."""
+    from scipy import stats
+
+    n = 20_000
+    x = _call("sample_2x", sample_2x, n, np.random.default_rng(2024))
+    if x.shape != (n,):
+        raise ExerciseFailed(f"sample_2x(n, rng) must return n = {n} samples, got shape {x.shape}")
+    if not ((x >= 0) & (x <= 1)).all():
+        raise ExerciseFailed(f"sample_2x must return points of [0, 1], got values from {x.min():.3f} to "
+                             f"{x.max():.3f}")
+    p = stats.kstest(x, lambda t: np.clip(t, 0, 1) ** 2).pvalue
+    if p < 1e-3:  # a correct sampler fails this 1 time in 1000 (on one seed, so never twice)
+        raise ExerciseFailed(f"sample_2x does not sample p(x) = 2x: a KS test against F(x) = x^2 rejects it "
+                             f"(p = {p:.1e} on {n} samples; their mean is {x.mean():.3f}, it should be 2/3)")
+    _passed("2.2", f"{n} samples pass a KS test against F(x) = x^2 (p = {p:.2f} > 0.001)")
+
+
+def check_mixed_quantiles(mixture: Any, mu_bar: float, sigma_bar: float) -> None:
+    """Exercise 2.4: the mean and standard deviation of what the 'mixed quantiles' sampler draws."""
+    from scipy import special
+
+    from lecture_utils.sampling import GaussianMixture
+
+    gm = checks.instance("mixture", mixture, GaussianMixture)
+    mu, sigma = _number("mu_bar", mu_bar), _number("sigma_bar", sigma_bar)
+    u = (np.arange(200_000) + 0.5) / 200_000  # evenly spread: the moments of x(u) to ~1e-4
+    w, m, s = (np.asarray(a)[:, None] for a in (gm.weights, gm.means, gm.stds))
+    x = (w * (m + s * special.ndtri(u))).sum(axis=0)  # the wrong sampler: quantiles mixed with the weights
+    for name, value, truth in (("mu_bar", mu, x.mean()), ("sigma_bar", sigma, x.std())):
+        if abs(value - truth) > 0.01:
+            raise ExerciseFailed(f"{name} = {value:.3f}, but the mixed-quantiles sampler's samples have "
+                                 f"{'mean' if name == 'mu_bar' else 'standard deviation'} {truth:.3f}")
+    _passed("2.4", f"the mixed quantiles draw N({x.mean():.2f}, {x.std():.2f}^2): one Gaussian, variance "
+                   f"{x.var():.2f} instead of the mixture's {gm.var:.2f}")
 
 
 # ----------------------------------------------------------------------------- notebook 05: MDPs

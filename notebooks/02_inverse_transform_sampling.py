@@ -46,6 +46,7 @@ import numpy as np
 from scipy import stats
 from sklearn.datasets import load_iris
 
+from lecture_utils import exercises
 from lecture_utils import sampling as S
 from lecture_utils.plotting import FULL_WIDTH, STYLE, use_compact_figures
 
@@ -486,6 +487,7 @@ print(f"Phi(z) ~ U(0,1): KS p-value {ks_u.pvalue:.2f};   G(z) ~ F_X: KS p-value 
 assert ks_u.pvalue > ALPHA and ks_gen.pvalue > ALPHA
 assert np.all(np.diff(S.gaussian_to_target(z_grid, gm.inverse_cdf)) >= 0)  # G is increasing
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -504,58 +506,102 @@ assert np.all(np.diff(S.gaussian_to_target(z_grid, gm.inverse_cdf)) >= 0)  # G i
 # %% [markdown]
 # ## Exercises
 #
-# 1. The slide outputs $1$ when $u < \theta$, but the generalized inverse of the $\text{Bern}(\theta)$
-#    CDF outputs $1$ when $u > 1 - \theta$. Are both correct? Do they give the same sample for the same $u$?
+# Exercises 2.1, 2.2 and 2.4 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and says what is wrong. Exercises 2.3 and 2.5 ask for an argument.
 #
-# <details><summary>Answer</summary>
-#
-# Both are $\text{Bern}(\theta)$: $P(U < \theta) = \theta$ and $P(U > 1-\theta) = \theta$. They are
-# different functions of $u$ (the second is the first applied to $1-u$, which is also uniform), so
-# for the same $u$ they can disagree, e.g. $\theta = 0.3$, $u = 0.1$ gives $1$ and $0$. Only the
-# distribution matters for sampling.
-# </details>
-#
-# 2. The density $p_X(x) = 2x$ on $[0, 1]$ has $F_X(x) = x^2$. Write its inverse-transform sampler and
-#    check it with `stats.kstest` at $\alpha = 0.01$.
-#
-# <details><summary>Answer</summary>
-#
-# $F_X^{-1}(u) = \sqrt u$:
-# `x = S.inverse_transform(np.sqrt, 10_000, rng=np.random.default_rng(1))`, then
-# `stats.kstest(x, lambda t: np.clip(t, 0, 1) ** 2).pvalue > 0.01`. (Equivalently $x = \max(u_1, u_2)$ of two uniforms.)
-# </details>
-#
-# 3. The library's `S.GaussianMixture` brackets with $[\min_k(\mu_k - 12\sigma_k), \max_k(\mu_k + 12\sigma_k)]$.
-#    How many bisection steps does $\text{tol} = 10^{-12}$ take for the mixture of Section 5, and why
-#    does a tolerance of $10^{-20}$ not make the answer more accurate?
-#
-# <details><summary>Answer</summary>
-#
-# The bracket is $[-8.1, 11.1]$, width $19.2$: $\lceil\log_2(19.2 / 10^{-12})\rceil = 45$ steps. Below
-# about $10^{-15}$ the bracket cannot shrink further, because neighbouring float64 numbers near
-# $|x| \approx 1$ are $2.2\times10^{-16}$ apart: the midpoint equals an end point and the loop stops only at `max_iter`.
-# </details>
-#
-# 4. Why does the wrong "mixed quantiles" sampler of Section 8 produce a single Gaussian? Which one?
-#
-# <details><summary>Answer</summary>
-#
-# $x = \sum_k w_k(\mu_k + \sigma_k \Phi^{-1}(u)) = \bar\mu + \bar\sigma\, \Phi^{-1}(u)$ with
+# ### Exercise 2.1: the generalized inverse of the Bernoulli CDF
+# The slide outputs $1$ when $u < \theta$. Write `bern_inverse_cdf(u, theta)`, the generalized inverse
+# $F^{-1}(u) = \min\{x : F(x) \ge u\}$ of the $\text{Bern}(\theta)$ CDF, for an array `u`. Are both rules correct?
+# Do they give the same sample for the same $u$?
+
+# %% tags=["solution"]
+def bern_inverse_cdf(u, theta):
+    """The generalized inverse of the Bern(theta) CDF at each u: 0 or 1."""
+    # Hint: F(0) = 1 - theta and F(1) = 1.
+    ### BEGIN SOLUTION
+    return (np.asarray(u) > 1 - theta).astype(int)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 2.1: the generalized inverse of the Bernoulli CDF
+exercises.check_bernoulli_inverse_cdf(bern_inverse_cdf)
+
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Both are $\text{Bern}(\theta)$: $P(U < \theta) = \theta$ and $P(U > 1-\theta) = \theta$. They are
+# different functions of $u$ (the second is the first applied to $1-u$, which is also uniform), so for the same
+# $u$ they can disagree, e.g. $\theta = 0.3$, $u = 0.1$ gives $1$ and $0$. Only the distribution matters for
+# sampling.
+
+# %% [markdown]
+# ### Exercise 2.2: a sampler for $p_X(x) = 2x$
+# The density $p_X(x) = 2x$ on $[0, 1]$ has $F_X(x) = x^2$. Write its inverse-transform sampler
+# `sample_2x(n, rng)`, which returns `n` samples drawn with the numpy `Generator` `rng`. The checker runs a KS
+# test on 20 000 of them.
+
+# %% tags=["solution"]
+def sample_2x(n, rng):
+    """n samples of p(x) = 2x on [0, 1] by inverse transform."""
+    # Hint: solve u = F_X(x) for x, and use S.inverse_transform or rng.random(n).
+    ### BEGIN SOLUTION
+    return S.inverse_transform(np.sqrt, n, rng=rng)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 2.2: a sampler for p_X(x) = 2x
+exercises.check_sampler_2x(sample_2x)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $F_X^{-1}(u) = \sqrt u$. (Equivalently $x = \max(u_1, u_2)$ of two uniforms.)
+
+# %% [markdown]
+# ### Exercise 2.3: how many bisection steps?
+# The library's `S.GaussianMixture` brackets with $[\min_k(\mu_k - 12\sigma_k), \max_k(\mu_k + 12\sigma_k)]$.
+# How many bisection steps does $\text{tol} = 10^{-12}$ take for the mixture of Section 5, and why does a
+# tolerance of $10^{-20}$ not make the answer more accurate?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** The bracket is $[-8.1, 11.1]$, width $19.2$: $\lceil\log_2(19.2 / 10^{-12})\rceil = 45$ steps.
+# Below about $10^{-15}$ the bracket cannot shrink further, because neighbouring float64 numbers near
+# $|x| \approx 1$ are $2.2\times10^{-16}$ apart: the midpoint equals an end point and the loop stops only at
+# `max_iter`.
+
+# %% [markdown]
+# ### Exercise 2.4: the mixed quantiles
+# Why does the wrong "mixed quantiles" sampler of Section 8 produce a single Gaussian? Set `mu_bar` and
+# `sigma_bar` to its mean and standard deviation for the mixture `gm` of Section 5 (from a formula, not from
+# samples).
+
+# %% tags=["solution"]
+# Hint: x = sum_k w_k (mu_k + sigma_k Phi^{-1}(u)) is one affine function of Phi^{-1}(u).
+### BEGIN SOLUTION
+mu_bar = float(np.dot(gm.weights, gm.means))
+sigma_bar = float(np.dot(gm.weights, gm.stds))
+### END SOLUTION
+
+# %% tags=["check"]
+# Exercise 2.4: the mixed quantiles
+exercises.check_mixed_quantiles(gm, mu_bar, sigma_bar)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $x = \sum_k w_k(\mu_k + \sigma_k \Phi^{-1}(u)) = \bar\mu + \bar\sigma\, \Phi^{-1}(u)$ with
 # $\bar\mu = \sum_k w_k \mu_k = 0.45$ and $\bar\sigma = \sum_k w_k\sigma_k = 0.71$, and $\Phi^{-1}(U) \sim N(0,1)$,
-# so $x \sim N(0.45, 0.71^2)$: unimodal, with the right mean but far too small a variance ($0.50$ instead of $3.10$).
-# </details>
-#
-# 5. Images are vectors $x \in \mathbb{R}^D$. Why can't we just invert "the CDF of images"? How could
-#    the idea still be used, and what does a GAN do instead?
-#
-# <details><summary>Answer</summary>
-#
-# There is no total order on $\mathbb{R}^D$, so no single increasing $F_X^{-1}$. One can sample coordinate by
-# coordinate with the conditional CDFs $F(x_d \mid x_1, \dots, x_{d-1})$ (the Rosenblatt transform),
-# which is what autoregressive models such as PixelCNN do, but those conditionals must be modelled
-# explicitly. A GAN skips densities altogether and learns a map $G_{\theta_g}: z \mapsto x$ directly,
-# judged only by whether its samples look like data.
-# </details>
+# so $x \sim N(0.45, 0.71^2)$: unimodal, with the right mean but far too small a variance ($0.50$ instead of
+# $3.10$).
+
+# %% [markdown]
+# ### Exercise 2.5: the CDF of images?
+# Images are vectors $x \in \mathbb{R}^D$. Why can't we just invert "the CDF of images"? How could the idea still
+# be used, and what does a GAN do instead?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** There is no total order on $\mathbb{R}^D$, so no single increasing $F_X^{-1}$. One can sample
+# coordinate by coordinate with the conditional CDFs $F(x_d \mid x_1, \dots, x_{d-1})$ (the Rosenblatt
+# transform), which is what autoregressive models such as PixelCNN do, but those conditionals must be modelled
+# explicitly. A GAN skips densities altogether and learns a map $G_{\theta_g}: z \mapsto x$ directly, judged
+# only by whether its samples look like data.
 
 # %% [markdown]
 # ## References

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from lecture_utils import exercises as E
+from lecture_utils import sampling as S
 
 
 def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
@@ -17,12 +18,18 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
                            lambda e, mu, s: 2 * (mu + s * e) * e)
     E.check_least_bad_theta(0, 3.75)
     E.check_bernoulli_baseline(lambda t, f0, f1: (1 - t) * f1 + t * f0)
+    E.check_bernoulli_inverse_cdf(lambda u, t: (np.asarray(u) > 1 - t).astype(int))
+    E.check_sampler_2x(lambda n, rng: np.sqrt(rng.random(n)))
+    E.check_sampler_2x(lambda n, rng: rng.random((2, n)).max(axis=0))  # another correct sampler
+    gm = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))
+    E.check_mixed_quantiles(gm, 0.45, 0.71)
     E.check_slip_free_switch(0.69)
     E.check_example_3_8(10 / (1 - 0.9**5), 5 + 0.9**5 * 10 / (1 - 0.9**5))
     E.check_frozen_lake_discount(np.float64(0.72977))
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in
-                                                    ("1.1", "1.2", "1.4", "5.1", "5.2", "5.3")]
+                                                    ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2",
+                                                                     "2.4", "5.1", "5.2", "5.3")]
 
 
 @pytest.mark.parametrize(("call", "message"), [

@@ -2,11 +2,29 @@
 
 from bad_inputs.case import Case
 from lecture_utils import exercises as E
+from lecture_utils import sampling as S
 
 NO_BAD_INPUT = {"exercises.ExerciseFailed": "an exception class"}
 SCORE = lambda z, mu, s: z**2 * ((z - mu) ** 2 - s**2) / s**3  # noqa: E731  the worked solutions of 1.1
 PATH = lambda e, mu, s: 2 * (mu + s * e) * e  # noqa: E731
+GM = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))  # notebook 02's mixture
 CASES = [
+    Case("exercises.check_bernoulli_inverse_cdf", "the slide's rule, not the inverse CDF", "bern_inverse_cdf",
+         lambda: E.check_bernoulli_inverse_cdf(lambda u, t: (u < t).astype(int))),
+    Case("exercises.check_bernoulli_inverse_cdf", "one value for all u", "bern_inverse_cdf",
+         lambda: E.check_bernoulli_inverse_cdf(lambda u, t: 1)),
+    Case("exercises.check_sampler_2x", "the CDF applied, not its inverse", "sample_2x",
+         lambda: E.check_sampler_2x(lambda n, rng: rng.random(n) ** 2)),
+    Case("exercises.check_sampler_2x", "uniform", "sample_2x",
+         lambda: E.check_sampler_2x(lambda n, rng: rng.random(n))),
+    Case("exercises.check_sampler_2x", "outside [0, 1]", "sample_2x",
+         lambda: E.check_sampler_2x(lambda n, rng: 2 * rng.random(n))),
+    Case("exercises.check_mixed_quantiles", "the mixture's own spread", "sigma_bar",
+         lambda: E.check_mixed_quantiles(GM, 0.45, GM.var**0.5)),
+    Case("exercises.check_mixed_quantiles", "unweighted means", "mu_bar",
+         lambda: E.check_mixed_quantiles(GM, -0.25, 0.71)),
+    Case("exercises.check_mixed_quantiles", "not a mixture", "mixture",
+         lambda: E.check_mixed_quantiles((0.3, 0.7), 0.45, 0.71)),
     Case("exercises.check_sigma_gradient", "the score for mu, not sigma", "score_sigma",
          lambda: E.check_sigma_gradient(lambda z, mu, s: z**2 * (z - mu) / s**2, PATH)),
     Case("exercises.check_sigma_gradient", "the chain rule forgotten", "pathwise_sigma",
