@@ -24,6 +24,9 @@ __all__ = [
     "check_sampler_2x",
     "check_mixed_quantiles",
     "check_slip_free_switch",
+    "check_incremental_mean",
+    "check_td_targets",
+    "check_softmax_score",
     "check_example_3_8",
     "check_frozen_lake_discount",
 ]
@@ -250,3 +253,75 @@ def check_frozen_lake_discount(p_success: float) -> None:
                              "a discounted return) for 100 sweeps")
     _passed("5.3", f"the gamma = 0.9 plan succeeds with probability {truth:.4f} within 100 steps, "
                    f"the gamma = 1 plan with {plan_1:.4f}")
+
+
+# ----------------------------------------------------------------------------- notebook 06: model-free RL
+def _scalar(name: str, fn: Any, *args: Any) -> float:
+    """fn(*args) as a finite float, or ExerciseFailed naming ``name``."""
+    value = _call(name, fn, *args)
+    if value.shape != ():
+        raise ExerciseFailed(f"{name} must return one number, got shape {value.shape}")
+    return _number(name, float(value))
+
+
+def check_incremental_mean(update_q: Any) -> None:
+    """Exercise 6.1: update_q(q, n, r), Q after the n-th reward r, keeps Q the sample average."""
+    rewards = np.random.default_rng(3).normal(1.0, 2.0, size=50)
+    q = 0.0
+    for n, r in enumerate(rewards, start=1):
+        q = _scalar("update_q", update_q, q, n, float(r))
+        mean = rewards[:n].mean()
+        if abs(q - mean) > 1e-9:
+            raise ExerciseFailed(f"update_q does not keep the sample average: after {n} rewards Q = {q:.4f}, "
+                                 f"their mean is {mean:.4f}")
+    _passed("6.1", "Q <- Q + (r - Q) / n keeps the exact sample average, reward after reward")
+
+
+def check_td_targets(sarsa_target: Any, q_learning_target: Any) -> None:
+    """Exercise 6.2: Sarsa's and Q-learning's TD targets for one transition (zero bootstrap at a terminal)."""
+    rng = np.random.default_rng(4)
+    Q = rng.normal(size=(6, 3))
+    gamma = 0.9
+    for _ in range(20):
+        r, s2, a2 = float(rng.normal()), int(rng.integers(6)), int(rng.integers(3))
+        done = bool(rng.random() < 0.3)
+        want = {"sarsa_target": r + (0.0 if done else gamma * Q[s2, a2]),
+                "q_learning_target": r + (0.0 if done else gamma * Q[s2].max())}
+        got = {"sarsa_target": _scalar("sarsa_target", sarsa_target, r, s2, a2, done, Q, gamma),
+               "q_learning_target": _scalar("q_learning_target", q_learning_target, r, s2, a2, done, Q,
+                                            gamma)}
+        for name in want:
+            if abs(got[name] - want[name]) > 1e-9:
+                what = "the episode ended there (done)" if done else f"s' = {s2}, a' = {a2}"
+                raise ExerciseFailed(f"{name} = {got[name]:.4f} for r = {r:.3f} when {what}, but the target "
+                                     f"is {want[name]:.4f}")
+    _passed("6.2", "Sarsa bootstraps from Q(s', a') of the action it takes, Q-learning from "
+                   "max_a Q(s', a'), neither past the end of an episode")
+
+
+def check_softmax_score(softmax_score: Any) -> None:
+    """Exercise 6.3: grad_theta log softmax(theta^T phi)[a], checked against autograd; mean 0 over a."""
+    import torch
+
+    rng = np.random.default_rng(5)
+    for _ in range(5):
+        theta, phi = rng.normal(size=(4, 3)), rng.normal(size=4)
+        t = torch.tensor(theta, requires_grad=True)
+        logp = torch.log_softmax(torch.tensor(phi) @ t, dim=0)
+        pi = logp.exp().detach().numpy()
+        total = np.zeros_like(theta)
+        for a in range(3):
+            (grad,) = torch.autograd.grad(logp[a], t, retain_graph=True)
+            got = _call("softmax_score", softmax_score, theta, phi, a)
+            if got.shape != theta.shape:
+                raise ExerciseFailed(f"softmax_score must return an array shaped like theta {theta.shape}, "
+                                     f"got {got.shape}")
+            err = float(np.abs(got - grad.numpy()).max())
+            if err > 1e-8:
+                raise ExerciseFailed(f"softmax_score differs from autograd's gradient of log pi(a | s) by up "
+                                     f"to {err:.3f} (a = {a}): did you subtract pi(. | s)?")
+            total += pi[a] * got
+        if np.abs(total).max() > 1e-8:
+            raise ExerciseFailed("softmax_score's mean over a ~ pi is not zero")
+    _passed("6.3", "your score equals autograd's, phi(s) (e_a - pi(. | s))^T, and averages to zero over "
+                   "a ~ pi")

@@ -52,8 +52,8 @@ import numpy as np
 import torch
 from scipy import stats
 
+from lecture_utils import exercises, rl, training
 from lecture_utils import policy_gradient as pg
-from lecture_utils import rl, training
 from lecture_utils.mdp import from_gym_P, q_from_v, value_iteration
 from lecture_utils.plotting import FULL_WIDTH, STYLE, use_compact_figures
 
@@ -738,6 +738,7 @@ ax.set(xlabel="step $t$", ylabel="pole angle $\\theta$ (degrees)")
 fig.tight_layout()
 plt.show()
 
+
 # %% [markdown]
 # The frames show the cart keeping the pole upright, and the angle trace shows why the episode never ends
 # early: the policy keeps $\theta$ within a degree or two of vertical, far inside the ±12° failure limits (dotted).
@@ -761,30 +762,113 @@ plt.show()
 # %% [markdown]
 # ## Exercises
 #
-# 1. **Optimistic initial values.** Rerun the bandit testbed with `rl.BanditConfig(initial_Q=5.0)` and
-#    $\varepsilon = 0$. Why does a greedy agent now explore at the start?
-# 2. **Decaying exploration.** On the cliff, what happens to Sarsa's greedy path and online reward if
-#    $\varepsilon$ is very small (say `TDConfig(epsilon=0.01)`)? Relate your answer to the on-policy target.
-# 3. **No baseline.** Train REINFORCE with plain (un-normalized) $G_t$ weights and no critic. How many more
-#    updates does it need? Connect this to the variance measurement of Section 4.
-# 4. **Score of a softmax.** Show that for $\pi_\theta(a\mid s) = \mathrm{softmax}(\theta^\top \phi(s))$,
-#    $\nabla_\theta \log\pi_\theta(a\mid s) = \phi(s)\,(e_a - \pi_\theta(\cdot\mid s))^\top$, and that its mean
-#    under $a \sim \pi_\theta$ is zero.
+# Exercises 6.1 to 6.3 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and says what is wrong. Exercises 6.4 to 6.6 ask you to run an experiment and
+# explain it.
 #
-# <details><summary>Answers</summary>
-#
-# 1. With $Q_1(a) = 5$ every reward ($\approx q_*(a) \le 3$) is a disappointment, so the greedy choice moves on
-#    to an untried arm; all arms get tried early and % optimal action rises fast (Sutton & Barto, Fig. 2.3).
-# 2. With little exploration the cost of walking next to the cliff drops, so Sarsa's path moves closer to the
-#    edge and its online reward approaches Q-learning's; as $\varepsilon \to 0$ both learn the optimal path.
-#    Sarsa evaluates the policy it runs, so its "safe distance" depends on $\varepsilon$.
-# 3. Without the baseline the weights are all positive (every step earns +1), so every sampled action is
-#    reinforced and only differences in magnitude carry signal. The variance is many times larger (Section 4),
-#    so learning is slower and less stable; expect several times more updates.
-# 4. $\log\pi_\theta(a\mid s) = \theta_a^\top\phi(s) - \log\sum_b e^{\theta_b^\top\phi(s)}$; differentiate with respect to
-#    $\theta_b$: $\phi(s)(\mathbb{1}[a=b] - \pi_\theta(b\mid s))$. Averaging over $a\sim\pi_\theta$ gives
-#    $\phi(s)(\pi_\theta(b\mid s) - \pi_\theta(b\mid s)) = 0$, which is why the baseline is allowed.
-# </details>
+# ### Exercise 6.1: the incremental sample average
+# Write `update_q(q, n, r)`: the bandit agent's estimate after its $n$-th reward $r$ from an arm whose
+# estimate was `q`. Without storing past rewards, $Q$ must stay their exact sample average.
+
+# %% tags=["solution"]
+def update_q(q, n, r):
+    """The sample average of n rewards, from that of the first n - 1 (q) and the n-th (r)."""
+    # Hint: Q_n = Q_{n-1} + (r - Q_{n-1}) / n.
+    ### BEGIN SOLUTION
+    return q + (r - q) / n
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 6.1: the incremental sample average
+exercises.check_incremental_mean(update_q)
+
+
+# %% [markdown]
+# ### Exercise 6.2: two TD targets
+# Write the targets of Sarsa and Q-learning for one transition $(s, a, r, s', a')$ with a table `Q` of shape
+# (states, actions): `sarsa_target(r, s_next, a_next, done, Q, gamma)` and
+# `q_learning_target(r, s_next, a_next, done, Q, gamma)`. When `done`, the episode ended at $s'$.
+
+# %% tags=["solution"]
+def sarsa_target(r, s_next, a_next, done, Q, gamma):
+    """r + gamma Q(s', a'), the action the agent takes next; no bootstrap past the end of an episode."""
+    # Hint: on-policy: bootstrap from the action actually taken in s'.
+    ### BEGIN SOLUTION
+    return r + (0.0 if done else gamma * Q[s_next, a_next])
+    ### END SOLUTION
+
+
+def q_learning_target(r, s_next, a_next, done, Q, gamma):
+    """r + gamma max_a Q(s', a); no bootstrap past the end of an episode."""
+    # Hint: off-policy: bootstrap from the greedy action in s', whatever the agent does next.
+    ### BEGIN SOLUTION
+    return r + (0.0 if done else gamma * Q[s_next].max())
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 6.2: two TD targets
+exercises.check_td_targets(sarsa_target, q_learning_target)
+
+
+# %% [markdown]
+# ### Exercise 6.3: the score of a softmax policy
+# For $\pi_\theta(a\mid s) = \mathrm{softmax}(\theta^\top \phi(s))$ with $\theta$ of shape (features, actions),
+# show that $\nabla_\theta \log\pi_\theta(a\mid s) = \phi(s)\,(e_a - \pi_\theta(\cdot\mid s))^\top$ and that its
+# mean under $a \sim \pi_\theta$ is zero. Write `softmax_score(theta, phi, a)` in numpy; the checker compares it
+# with autograd's gradient.
+
+# %% tags=["solution"]
+def softmax_score(theta, phi, a):
+    """grad_theta log pi_theta(a | s) for a linear softmax policy, phi = phi(s): shape of theta."""
+    # Hint: np.outer(phi, e_a - pi), with pi = softmax(phi @ theta).
+    ### BEGIN SOLUTION
+    logits = phi @ theta
+    pi = np.exp(logits - logits.max())
+    pi /= pi.sum()
+    return np.outer(phi, np.eye(len(pi))[a] - pi)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 6.3: the score of a softmax policy
+exercises.check_softmax_score(softmax_score)
+
+# %% [markdown] tags=["solution"]
+# **Answer.** $\log\pi_\theta(a\mid s) = \theta_a^\top\phi(s) - \log\sum_b e^{\theta_b^\top\phi(s)}$; differentiate
+# with respect to $\theta_b$: $\phi(s)(\mathbb{1}[a=b] - \pi_\theta(b\mid s))$. Averaging over $a\sim\pi_\theta$
+# gives $\phi(s)(\pi_\theta(b\mid s) - \pi_\theta(b\mid s)) = 0$, which is why the baseline is allowed.
+
+# %% [markdown]
+# ### Exercise 6.4: optimistic initial values
+# Rerun the bandit testbed with `rl.BanditConfig(initial_Q=5.0)` and $\varepsilon = 0$. Why does a greedy agent
+# now explore at the start?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** With $Q_1(a) = 5$ every reward ($\approx q_*(a) \le 3$) is a disappointment, so the greedy choice
+# moves on to an untried arm; all arms get tried early and % optimal action rises fast (Sutton & Barto,
+# Fig. 2.3).
+
+# %% [markdown]
+# ### Exercise 6.5: decaying exploration
+# On the cliff, what happens to Sarsa's greedy path and online reward if $\varepsilon$ is very small (say
+# `TDConfig(epsilon=0.01)`)? Relate your answer to the on-policy target.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** With little exploration the cost of walking next to the cliff drops, so Sarsa's path moves closer
+# to the edge and its online reward approaches Q-learning's; as $\varepsilon \to 0$ both learn the optimal path.
+# Sarsa evaluates the policy it runs, so its "safe distance" depends on $\varepsilon$.
+
+# %% [markdown]
+# ### Exercise 6.6: no baseline
+# Train REINFORCE with plain (un-normalized) $G_t$ weights and no critic. How many more updates does it need?
+# Connect this to the variance measurement of Section 4.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Without the baseline the weights are all positive (every step earns +1), so every sampled action is
+# reinforced and only differences in magnitude carry signal. The variance is many times larger (Section 4), so
+# learning is slower and less stable; expect several times more updates.
 
 # %% [markdown]
 # ## References

@@ -26,10 +26,18 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
     E.check_slip_free_switch(0.69)
     E.check_example_3_8(10 / (1 - 0.9**5), 5 + 0.9**5 * 10 / (1 - 0.9**5))
     E.check_frozen_lake_discount(np.float64(0.72977))
+    E.check_incremental_mean(lambda q, n, r: q + (r - q) / n)
+    E.check_td_targets(lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2, a2]),
+                       lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2].max()))
+
+    def score(theta: np.ndarray, phi: np.ndarray, a: int) -> np.ndarray:
+        pi = np.exp(phi @ theta)
+        return np.outer(phi, np.eye(len(pi))[a] - pi / pi.sum())
+
+    E.check_softmax_score(score)
     out = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in
-                                                    ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2",
-                                                                     "2.4", "5.1", "5.2", "5.3")]
+    passed = ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2", "2.4", "5.1", "5.2", "5.3", "6.1", "6.2", "6.3")
+    assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in passed]
 
 
 @pytest.mark.parametrize(("call", "message"), [

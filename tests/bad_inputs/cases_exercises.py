@@ -1,5 +1,7 @@
 """Bad inputs for lecture_utils.exercises: typical wrong answers, each rejected with a message naming it."""
 
+import numpy as np
+
 from bad_inputs.case import Case
 from lecture_utils import exercises as E
 from lecture_utils import sampling as S
@@ -8,7 +10,23 @@ NO_BAD_INPUT = {"exercises.ExerciseFailed": "an exception class"}
 SCORE = lambda z, mu, s: z**2 * ((z - mu) ** 2 - s**2) / s**3  # noqa: E731  the worked solutions of 1.1
 PATH = lambda e, mu, s: 2 * (mu + s * e) * e  # noqa: E731
 GM = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))  # notebook 02's mixture
+SARSA = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2, a2])  # noqa: E731  the solutions of 6.2
+QL = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2].max())  # noqa: E731
 CASES = [
+    Case("exercises.check_incremental_mean", "a constant step size", "update_q",
+         lambda: E.check_incremental_mean(lambda q, n, r: q + 0.1 * (r - q))),
+    Case("exercises.check_incremental_mean", "divided by n - 1", "update_q",
+         lambda: E.check_incremental_mean(lambda q, n, r: q + (r - q) / max(n - 1, 1))),
+    Case("exercises.check_td_targets", "bootstraps past the end of an episode", "sarsa_target",
+         lambda: E.check_td_targets(lambda r, s2, a2, d, Q, g: r + g * Q[s2, a2], QL)),
+    Case("exercises.check_td_targets", "Sarsa's target for Q-learning", "q_learning_target",
+         lambda: E.check_td_targets(SARSA, SARSA)),
+    Case("exercises.check_td_targets", "a row, not a number", "q_learning_target",
+         lambda: E.check_td_targets(SARSA, lambda r, s2, a2, d, Q, g: r + g * Q[s2])),
+    Case("exercises.check_softmax_score", "pi(. | s) not subtracted", "softmax_score",
+         lambda: E.check_softmax_score(lambda th, phi, a: np.outer(phi, np.eye(3)[a]))),
+    Case("exercises.check_softmax_score", "transposed", "softmax_score",
+         lambda: E.check_softmax_score(lambda th, phi, a: np.zeros((3, 4)))),
     Case("exercises.check_bernoulli_inverse_cdf", "the slide's rule, not the inverse CDF", "bern_inverse_cdf",
          lambda: E.check_bernoulli_inverse_cdf(lambda u, t: (u < t).astype(int))),
     Case("exercises.check_bernoulli_inverse_cdf", "one value for all u", "bern_inverse_cdf",
