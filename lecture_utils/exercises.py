@@ -23,6 +23,9 @@ __all__ = [
     "check_bernoulli_inverse_cdf",
     "check_sampler_2x",
     "check_mixed_quantiles",
+    "check_gaussian_kl",
+    "check_iw_bound",
+    "check_active_dimensions",
     "check_slip_free_switch",
     "check_incremental_mean",
     "check_td_targets",
@@ -186,6 +189,92 @@ def check_mixed_quantiles(mixture: Any, mu_bar: float, sigma_bar: float) -> None
                                  f"{'mean' if name == 'mu_bar' else 'standard deviation'} {truth:.3f}")
     _passed("2.4", f"the mixed quantiles draw N({x.mean():.2f}, {x.std():.2f}^2): one Gaussian, variance "
                    f"{x.var():.2f} instead of the mixture's {gm.var:.2f}")
+
+
+# ----------------------------------------------------------------------------- notebook 03: VAEs
+def _tensor(name: str, fn: Any, *args: Any) -> Any:
+    """fn(*args) as a torch tensor, or ExerciseFailed naming ``name``."""
+    import torch
+
+    if not callable(fn):
+        raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
+    try:
+        out = fn(*args)
+    except NotImplementedError:  # the student edition's stub: its hint is the message
+        raise
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ExerciseFailed(f"{name} raised {type(err).__name__}: {err}") from err
+    if not isinstance(out, torch.Tensor):
+        raise ExerciseFailed(f"{name} must return a torch tensor, got {type(out).__name__}")
+    return out
+
+
+def check_gaussian_kl(kl_to_prior: Any) -> None:
+    """Exercise 3.1: KL(N(mu, diag exp(logvar)) || N(0, I)) per row, against torch.distributions."""
+    import torch
+    from torch.distributions import Normal, kl_divergence
+
+    g = torch.Generator().manual_seed(6)
+    mu, logvar = torch.randn(8, 5, generator=g, dtype=torch.float64), torch.randn(8, 5, generator=g,
+                                                                                  dtype=torch.float64)
+    got = _tensor("kl_to_prior", kl_to_prior, mu, logvar)
+    if got.shape != (8,):
+        raise ExerciseFailed(f"kl_to_prior must return one KL per row (shape (8,) for 8 rows), got shape "
+                             f"{tuple(got.shape)}: sum over the latent dimensions")
+    want = kl_divergence(Normal(mu, (0.5 * logvar).exp()), Normal(0.0, 1.0)).sum(1)
+    err = float((got.double() - want).abs().max())
+    if err > 1e-6:
+        raise ExerciseFailed(f"kl_to_prior differs from torch.distributions' KL by up to {err:.3f} nats: "
+                             "compare it term by term with the KL between two Gaussians")
+    _passed("3.1", "your KL equals torch.distributions' for 8 random posteriors in 5 dimensions")
+
+
+def check_iw_bound(iw_bound: Any) -> None:
+    """Exercise 3.2: L_K = log (1/K) sum_k exp(log_w_k) per row, stable for log-weights around -1000."""
+    import math as _math
+
+    import torch
+
+    g = torch.Generator().manual_seed(7)
+    for shift in (0.0, -1000.0):
+        log_w = torch.randn(6, 50, generator=g, dtype=torch.float64) * 3 + shift
+        got = _tensor("iw_bound", iw_bound, log_w)
+        want = torch.logsumexp(log_w, dim=1) - _math.log(50)
+        if got.shape != (6,):
+            raise ExerciseFailed(f"iw_bound must return one bound per row (shape (6,)), got shape "
+                                 f"{tuple(got.shape)}")
+        if not torch.isfinite(got).all():
+            raise ExerciseFailed(f"iw_bound returned -inf or nan for log-weights around {shift:.0f}: exp "
+                                 "underflows there, so subtract the largest log-weight first (log-sum-exp)")
+        err = float((got.double() - want).abs().max())
+        if err > 1e-6:
+            raise ExerciseFailed(f"iw_bound is off by up to {err:.3f} nats for log-weights around "
+                                 f"{shift:.0f}: L_K averages the weights, not the log-weights, and "
+                                 "divides by K")
+    _passed("3.2", "your L_K matches log-mean-exp, also for log-weights around -1000")
+
+
+def check_active_dimensions(count_active: Any) -> None:
+    """Exercise 3.3: count_active(mu, logvar), the dimensions whose KL averaged over images is > 0.01."""
+    import torch
+
+    g = torch.Generator().manual_seed(8)
+    n, d = 200, 6
+    mu, logvar = torch.randn(n, d, generator=g), 0.3 * torch.randn(n, d, generator=g) - 1.0
+    off = torch.tensor([0, 2, 5])  # collapsed onto the prior: q = N(0, 1) up to tiny noise
+    mu[:, off], logvar[:, off] = 0.01 * mu[:, off], 0.01 * logvar[:, off]
+    mu[:5, 5] = 3.0  # ...except dimension 5 on 5 of the 200 images: average KL 0.11 nats, active
+    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)  # (n, d)
+    want = int((kl.mean(0) > 0.01).sum())
+    got = _call("count_active", count_active, mu, logvar)
+    if got.shape != () or got != round(float(got)):
+        raise ExerciseFailed(f"count_active must return one whole number, got {got.tolist()}")
+    if int(got) != want:
+        raise ExerciseFailed(f"count_active = {int(got)} on a test posterior with {want} active dimensions "
+                             f"of {d}: average each dimension's KL over the images, then compare with 0.01 "
+                             "nats")
+    _passed("3.3", f"your count finds the {want} active dimensions of {d}, including one that only some "
+                   "images use")
 
 
 # ----------------------------------------------------------------------------- notebook 05: MDPs

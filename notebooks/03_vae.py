@@ -57,6 +57,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.neighbors import KNeighborsClassifier
 
+from lecture_utils import exercises
 from lecture_utils.data import load_digits_split
 from lecture_utils.pixelcnn import (
     MaskedConv2d,
@@ -1012,6 +1013,7 @@ test_k, pcnn_k, indep_k = pieces["test digits"], pieces["PixelCNN"], pieces["ind
 assert abs(pcnn_k.mean() - test_k.mean()) < 4 * gap_se(pcnn_k, test_k), "PixelCNN: as connected as real digits"
 assert indep_k.mean() - test_k.mean() > 5 * gap_se(indep_k, test_k), "independent pixels: more pieces"
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -1034,49 +1036,123 @@ assert indep_k.mean() - test_k.mean() > 5 * gap_se(indep_k, test_k), "independen
 # %% [markdown]
 # ## Exercises
 #
-# 1. **Where is the bound loose?** Using `iw`, plot the histogram of the per-image gap $\mathcal{L}_{500}-\mathcal{L}$.
-#    Which test digits have the largest gap, and what do their reconstructions look like?
-#    <details><summary>Hint / answer</summary>
-#    <code>gap = iw[500] - test_elbo; order = np.argsort(gap)[::-1]</code>. The largest gaps belong to unusual
-#    or ambiguous digits. Their true posterior is broad or multi-modal, and the diagonal Gaussian
-#    $q_\phi$ cannot match it, so $D_{KL}(q_\phi\|p_\theta(z|x))$ is large.
-#    </details>
-# 2. **No warm-up.** Retrain with `VAEConfig(prior="standard", kl_warmup_epochs=0)` and compare it with
-#    `model_std` of section 6. Does the test ELBO change? Count the latent
-#    dimensions in use, for example those whose average KL is above 0.01 nats.
-#    <details><summary>Answer</summary>
-#    Count active dimensions with
-#    <code>mu, lv = model.encode(x_test); (0.5*(mu**2+lv.exp()-1-lv)).mean(0) &gt; 0.01</code>. Warm-up exists
-#    so that the KL penalty cannot switch dimensions off (collapse $q_\phi$ onto the prior) before the decoder
-#    has learned to use them (Bowman et al., 2016). On a problem this small the difference in the final ELBO
-#    can be small, so measure it rather than assume it.
-#    </details>
-# 3. **A baseline for the score function.** Notebook 01 cut the score-function variance with a baseline
-#    $b$: $(f(z)-b)\nabla_\phi\log q_\phi(z|x)$. Subtract each image's mean $f$ over a few samples, and measure the
-#    variance ratio again. Does the baseline close the gap?
-#    <details><summary>Answer</summary>
-#    Expect a large part of the variance to go, because $f=\log p_\theta(x|z)$ sits around $-15$ nats, far from
-#    $0$, while $\mathbb{E}[\nabla_\phi\log q_\phi]=0$: the constant part of $f$ only adds noise. The pathwise
-#    estimator should still win, because it also uses $\nabla_z f$, the direction in which the reconstruction
-#    improves. Measure the ratio to see by how much.
-#    </details>
-# 4. **Bigger $K$ in training.** Set `VAEConfig(train_k=5)` to train on $\mathcal{L}_5$ (the IWAE objective)
-#    instead of the ELBO, then compare the test $\mathcal{L}_{500}$ and the test ELBO with the model above.
-#    <details><summary>Answer</summary>
-#    In our run (seed 0, `train_k=5`, no warm-up) the test $\mathcal{L}_{500}$ did not improve (about $-16.7$
-#    nats instead of $-16.3$), while the test ELBO fell by about 2 nats. The IWAE objective does not require $q_\phi$ to match the
-#    posterior closely, because the importance weights correct for it, so the plain ELBO of its $q_\phi$ is looser.
-#    </details>
-# 5. **The blind spot.** Build `PixelCNN(PixelCNNConfig(first_kernel=3), generator=...)`, whose first layer is a
-#    3×3 type-A convolution like the later ones, and measure with `logit_jacobian` how many earlier pixels each
-#    logit can see. Then train it with `dataclasses.replace(config_pcnn, first_kernel=3)` and compare the test
-#    log-likelihood.
-#    <details><summary>Answer</summary>
-#    The check still passes (the model stays causal), but each logit sees only 57% of the pixels before it. Four
-#    stacked 3×3 masked layers look at most four rows up, and their view grows as a wedge that misses pixels above
-#    and to the right: the "blind spot" that gated PixelCNNs later removed. In our run (seed 0) the test
-#    log-likelihood fell from $-17.6$ to $-19.5$ nats per image.
-#    </details>
+# Exercises 3.1 to 3.3 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and says what is wrong. Exercises 3.4 to 3.8 are experiments to run and explain.
+#
+# ### Exercise 3.1: the KL term in closed form
+# Write `kl_to_prior(mu, logvar)`: $D_{KL}(\mathcal N(\mu, \mathrm{diag}\,e^{\log\sigma^2}) \,\|\, \mathcal N(0, I))$
+# for each row of the (B, d) tensors `mu` and `logvar`, a tensor of shape (B,). The checker compares it with
+# `torch.distributions`.
+
+# %% tags=["solution"]
+def kl_to_prior(mu, logvar):
+    """KL(q || p) per row for q = N(mu, diag exp(logvar)) and p = N(0, I)."""
+    # Hint: per dimension, KL = (mu^2 + sigma^2 - 1 - log sigma^2) / 2; sum over the last axis.
+    ### BEGIN SOLUTION
+    return 0.5 * (mu**2 + logvar.exp() - 1 - logvar).sum(-1)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 3.1: the KL term in closed form
+exercises.check_gaussian_kl(kl_to_prior)
+
+
+# %% [markdown]
+# ### Exercise 3.2: a stable importance-weighted bound
+# Write `iw_bound(log_w)`: $\mathcal L_K = \log \frac1K \sum_k w_k$ for each row of a (B, K) tensor of
+# log-weights $\log w_k = \log p_\theta(x, z_k) - \log q_\phi(z_k\mid x)$. Log-weights of real images are around
+# $-100$ nats or lower, so $e^{\log w}$ underflows: the checker tries log-weights around $-1000$.
+
+# %% tags=["solution"]
+def iw_bound(log_w):
+    """log (1/K) sum_k exp(log_w[:, k]) per row, without underflow."""
+    # Hint: subtract each row's largest log-weight before exponentiating (torch.logsumexp does it).
+    ### BEGIN SOLUTION
+    return torch.logsumexp(log_w, dim=1) - math.log(log_w.shape[1])
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 3.2: a stable importance-weighted bound
+exercises.check_iw_bound(iw_bound)
+
+
+# %% [markdown]
+# ### Exercise 3.3: counting the latent dimensions in use
+# A dimension $j$ of $z$ is *active* when its KL, $\frac12(\mu_j^2 + \sigma_j^2 - 1 - \log\sigma_j^2)$, averaged
+# over the images, exceeds 0.01 nats: the encoder moves $q_\phi$ away from the prior there. Write
+# `count_active(mu, logvar)` for (B, d) tensors (from `model.encode(x_test)`); it returns an int.
+
+# %% tags=["solution"]
+def count_active(mu, logvar):
+    """The number of latent dimensions whose KL averaged over the rows is above 0.01 nats."""
+    # Hint: the KL per image and dimension has shape (B, d); average over the images (axis 0).
+    ### BEGIN SOLUTION
+    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)
+    return int((kl.mean(0) > 0.01).sum())
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 3.3: counting the latent dimensions in use
+exercises.check_active_dimensions(count_active)
+
+# %% [markdown]
+# ### Exercise 3.4: where is the bound loose?
+# Using `iw`, plot the histogram of the per-image gap $\mathcal{L}_{500}-\mathcal{L}$. Which test digits have the
+# largest gap, and what do their reconstructions look like?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** `gap = iw[500] - test_elbo; order = np.argsort(gap)[::-1]`. The largest gaps belong to unusual or
+# ambiguous digits. Their true posterior is broad or multi-modal, and the diagonal Gaussian $q_\phi$ cannot
+# match it, so $D_{KL}(q_\phi\|p_\theta(z|x))$ is large.
+
+# %% [markdown]
+# ### Exercise 3.5: no warm-up
+# Retrain with `VAEConfig(prior="standard", kl_warmup_epochs=0)` and compare it with `model_std` of section 6.
+# Does the test ELBO change? Count the latent dimensions in use with your `count_active` of Exercise 3.3.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** `mu, lv = model.encode(x_test); count_active(mu, lv)`. Warm-up exists so that the KL penalty cannot
+# switch dimensions off (collapse $q_\phi$ onto the prior) before the decoder has learned to use them (Bowman et
+# al., 2016). On a problem this small the difference in the final ELBO can be small, so measure it rather than
+# assume it.
+
+# %% [markdown]
+# ### Exercise 3.6: a baseline for the score function
+# Notebook 01 cut the score-function variance with a baseline $b$: $(f(z)-b)\nabla_\phi\log q_\phi(z|x)$.
+# Subtract each image's mean $f$ over a few samples, and measure the variance ratio again. Does the baseline
+# close the gap?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Expect a large part of the variance to go, because $f=\log p_\theta(x|z)$ sits around $-15$ nats,
+# far from $0$, while $\mathbb{E}[\nabla_\phi\log q_\phi]=0$: the constant part of $f$ only adds noise. The
+# pathwise estimator should still win, because it also uses $\nabla_z f$, the direction in which the
+# reconstruction improves. Measure the ratio to see by how much.
+
+# %% [markdown]
+# ### Exercise 3.7: bigger $K$ in training
+# Set `VAEConfig(train_k=5)` to train on $\mathcal{L}_5$ (the IWAE objective) instead of the ELBO, then compare
+# the test $\mathcal{L}_{500}$ and the test ELBO with the model above.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** In our run (seed 0, `train_k=5`, no warm-up) the test $\mathcal{L}_{500}$ did not improve (about
+# $-16.7$ nats instead of $-16.3$), while the test ELBO fell by about 2 nats. The IWAE objective does not require
+# $q_\phi$ to match the posterior closely, because the importance weights correct for it, so the plain ELBO of
+# its $q_\phi$ is looser.
+
+# %% [markdown]
+# ### Exercise 3.8: the blind spot
+# Build `PixelCNN(PixelCNNConfig(first_kernel=3), generator=...)`, whose first layer is a 3×3 type-A
+# convolution like the later ones, and measure with `logit_jacobian` how many earlier pixels each logit can see.
+# Then train it with `dataclasses.replace(config_pcnn, first_kernel=3)` and compare the test log-likelihood.
+
+# %% [markdown] tags=["solution"]
+# **Answer.** The check still passes (the model stays causal), but each logit sees only 57% of the pixels before
+# it. Four stacked 3×3 masked layers look at most four rows up, and their view grows as a wedge that misses
+# pixels above and to the right: the "blind spot" that gated PixelCNNs later removed. In our run (seed 0) the
+# test log-likelihood fell from $-17.6$ to $-19.5$ nats per image.
 
 # %% [markdown]
 # ## References

@@ -6,8 +6,11 @@ naming the answer); the student edition's stubs are rejected in tests/test_editi
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+import torch
 
 from lecture_utils import exercises as E
 from lecture_utils import sampling as S
@@ -23,6 +26,9 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
     E.check_sampler_2x(lambda n, rng: rng.random((2, n)).max(axis=0))  # another correct sampler
     gm = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))
     E.check_mixed_quantiles(gm, 0.45, 0.71)
+    E.check_gaussian_kl(lambda mu, lv: 0.5 * (mu**2 + lv.exp() - 1 - lv).sum(-1))
+    E.check_iw_bound(lambda lw: torch.logsumexp(lw, 1) - math.log(lw.shape[1]))
+    E.check_active_dimensions(lambda mu, lv: int((mu**2 + lv.exp() - 1 - lv).mean(0).gt(0.02).sum()))
     E.check_slip_free_switch(0.69)
     E.check_example_3_8(10 / (1 - 0.9**5), 5 + 0.9**5 * 10 / (1 - 0.9**5))
     E.check_frozen_lake_discount(np.float64(0.72977))
@@ -36,7 +42,8 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
 
     E.check_softmax_score(score)
     out = capsys.readouterr().out.splitlines()
-    passed = ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2", "2.4", "5.1", "5.2", "5.3", "6.1", "6.2", "6.3")
+    passed = ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2", "2.4", "3.1", "3.2", "3.3", "5.1", "5.2", "5.3",
+              "6.1", "6.2", "6.3")
     assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in passed]
 
 

@@ -13,6 +13,20 @@ GM = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))  
 SARSA = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2, a2])  # noqa: E731  the solutions of 6.2
 QL = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2].max())  # noqa: E731
 CASES = [
+    Case("exercises.check_gaussian_kl", "the factor 1/2 forgotten", "kl_to_prior",
+         lambda: E.check_gaussian_kl(lambda mu, lv: (mu**2 + lv.exp() - 1 - lv).sum(1))),
+    Case("exercises.check_gaussian_kl", "not summed over dimensions", "kl_to_prior",
+         lambda: E.check_gaussian_kl(lambda mu, lv: 0.5 * (mu**2 + lv.exp() - 1 - lv))),
+    Case("exercises.check_gaussian_kl", "numpy, not torch", "kl_to_prior",
+         lambda: E.check_gaussian_kl(lambda mu, lv: np.zeros(8))),
+    Case("exercises.check_iw_bound", "exp underflows", "iw_bound",
+         lambda: E.check_iw_bound(lambda lw: lw.exp().mean(1).log())),
+    Case("exercises.check_iw_bound", "the mean log-weight (the ELBO)", "iw_bound",
+         lambda: E.check_iw_bound(lambda lw: lw.mean(1))),
+    Case("exercises.check_active_dimensions", "thresholds |mu|", "count_active",
+         lambda: E.check_active_dimensions(lambda mu, lv: int((mu.abs().mean(0) > 0.1).sum()))),
+    Case("exercises.check_active_dimensions", "a mask, not a count", "count_active",
+         lambda: E.check_active_dimensions(lambda mu, lv: (mu**2 + lv.exp() - 1 - lv).mean(0) > 0.02)),
     Case("exercises.check_incremental_mean", "a constant step size", "update_q",
          lambda: E.check_incremental_mean(lambda q, n, r: q + 0.1 * (r - q))),
     Case("exercises.check_incremental_mean", "divided by n - 1", "update_q",
