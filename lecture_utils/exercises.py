@@ -26,6 +26,9 @@ __all__ = [
     "check_gaussian_kl",
     "check_iw_bound",
     "check_active_dimensions",
+    "check_optimal_discriminator",
+    "check_generator_losses",
+    "check_mode_coverage",
     "check_slip_free_switch",
     "check_incremental_mean",
     "check_td_targets",
@@ -275,6 +278,85 @@ def check_active_dimensions(count_active: Any) -> None:
                              "nats")
     _passed("3.3", f"your count finds the {want} active dimensions of {d}, including one that only some "
                    "images use")
+
+
+# ----------------------------------------------------------------------------- notebook 04: GANs
+def check_optimal_discriminator(optimal_d: Any) -> None:
+    """Exercise 4.1: D*(x) maximises p_data log D + p_g log(1 - D) at each x (1/2 where both vanish)."""
+    rng = np.random.default_rng(9)
+    p_data, p_g = rng.exponential(size=200), rng.exponential(size=200)
+    p_data[:20], p_g[20:40] = 0.0, 0.0  # outside one support, then outside the other
+    p_data[40:45] = p_g[40:45] = 0.0  # outside both
+    d = _call("optimal_d", optimal_d, p_data, p_g)
+    if d.shape == p_data.shape and not np.isfinite(d).all():
+        raise ExerciseFailed(f"optimal_d returned nan or inf at {int((~np.isfinite(d)).sum())} points (where "
+                             "both densities vanish? D* is 1/2 there)")
+    if d.shape != p_data.shape or ((d < 0) | (d > 1)).any():
+        raise ExerciseFailed(f"optimal_d must return one probability in [0, 1] per point (shape "
+                             f"{p_data.shape}), got shape {d.shape}, values {np.nanmin(d):.3g} to "
+                             f"{np.nanmax(d):.3g}")
+    if not np.allclose(d[40:45], 0.5):
+        raise ExerciseFailed("optimal_d must be 1/2 where both densities vanish (no data either way)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        def objective(dd: np.ndarray) -> np.ndarray:
+            return (np.where(p_data > 0, p_data * np.log(dd), 0.0)
+                    + np.where(p_g > 0, p_g * np.log1p(-dd), 0.0))
+
+        best = objective(p_data / np.where(p_data + p_g > 0, p_data + p_g, 1.0))
+        got = objective(d)
+    worst = int(np.argmax(np.where(np.isfinite(got), best - got, np.inf)))
+    if not (np.isfinite(got[worst]) and best[worst] - got[worst] < 1e-9):
+        raise ExerciseFailed(f"optimal_d does not maximise p_data log D + p_g log(1 - D): at p_data = "
+                             f"{p_data[worst]:.3f}, p_g = {p_g[worst]:.3f} it gives D = {d[worst]:.4f}")
+    _passed("4.1", "your D* maximises the value function at every point, also where the supports differ")
+
+
+def check_generator_losses(saturating: Any, non_saturating: Any) -> None:
+    """Exercise 4.2: the generator's losses from D's logits l: mean log(1 - sigmoid(l)), -log sigmoid(l)."""
+    import torch
+    import torch.nn.functional as F
+
+    logits = torch.tensor([-800.0, -30.0, -2.0, 0.0, 3.0, 40.0], dtype=torch.float64, requires_grad=True)
+    with torch.no_grad():
+        want = {"saturating": -F.softplus(logits), "non_saturating": F.softplus(-logits)}  # per logit
+    for name, fn in (("saturating", saturating), ("non_saturating", non_saturating)):
+        for i in range(len(logits)):
+            value = _tensor(name, fn, logits[i:i + 1])
+            if value.numel() != 1:
+                raise ExerciseFailed(f"{name} must return the mean loss, one number, got shape "
+                                     f"{tuple(value.shape)}")
+            got, truth = float(value.detach().reshape(())), float(want[name][i])
+            at = float(logits[i].detach())
+            if not math.isfinite(got) or abs(got - truth) > 1e-6 * max(1.0, abs(truth)):
+                raise ExerciseFailed(f"{name} at the logit {at:.0f} gives {got:.4g}, not {truth:.4g}: "
+                                     "compute it from the logit (F.softplus, F.logsigmoid), not via sigmoid")
+            (grad,) = torch.autograd.grad(value.sum(), logits)
+            g = float(grad[i])
+            # minimising either loss raises D(G(z)); only the non-saturating one keeps a gradient where D wins
+            vanished = name == "non_saturating" and at < 10 and g > -1e-3
+            if g > 0 or vanished:
+                raise ExerciseFailed(f"{name}'s gradient at the logit {at:.0f} is {g:.3g}: descending it "
+                                     "must raise D(G(z))")
+    _passed("4.2", "both losses are right and finite; at the logit -30 the saturating one's gradient is "
+                   "-1e-13, the non-saturating one's -1")
+
+
+def check_mode_coverage(high_quality_share: Any) -> None:
+    """Exercise 4.3: the share of samples within 3 std of their nearest mode (as gan_eval.coverage)."""
+    from lecture_utils import gan, gan_eval
+
+    rng = np.random.default_rng(10)
+    for mixture in (gan.ring_mixture(), gan.grid_mixture()):
+        x = (np.asarray(mixture.means)[rng.integers(mixture.n_modes, size=500)]
+             + rng.normal(scale=2.5 * mixture.std, size=(500, 2)))
+        x[:50] = rng.uniform(-4.5, 4.5, size=(50, 2))  # some samples between the modes
+        truth = gan_eval.coverage(x, mixture).high_quality
+        got = _number("high_quality_share", float(_call("high_quality_share", high_quality_share, x,
+                                                        np.asarray(mixture.means), mixture.std)))
+        if abs(got - truth) > 1e-9:
+            raise ExerciseFailed(f"high_quality_share = {got:.4f} on {len(mixture.means)} modes, but "
+                                 f"{truth:.4f} of the samples lie within 3 std of their nearest mode")
+    _passed("4.3", "your high-quality share equals gan_eval.coverage's on the ring and the grid")
 
 
 # ----------------------------------------------------------------------------- notebook 05: MDPs

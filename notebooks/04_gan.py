@@ -55,7 +55,7 @@ import torch
 import torch.nn.functional as F
 from scipy import stats
 
-from lecture_utils import gan, gan_eval
+from lecture_utils import exercises, gan, gan_eval
 from lecture_utils import sampling as S
 from lecture_utils.data import load_digits_split
 from lecture_utils.plotting import FULL_WIDTH, STYLE, grid_figsize, image_grid, use_compact_figures
@@ -1168,6 +1168,7 @@ print("inversion fits better than a random z for every digit:", bool((err_a < er
 print("the two searches end at different z (rms gap > 0.1) for most digits:", bool((z_gap > 0.1).float().mean() > 0.5))
 assert (err_a < err_random).all() and (z_gap > 0.1).float().mean() > 0.5
 
+
 # %% [markdown]
 # ## Summary
 #
@@ -1198,54 +1199,128 @@ assert (err_a < err_random).all() and (z_gap > 0.1).float().mean() > 0.5
 # %% [markdown]
 # ## Exercises
 #
-# 1. **The grid.** Train the recipe on the 5×5 grid (`gan.train_mixture(gan.grid_mixture(), gan.mixture_config("grid"),
-#    seed=0, **gan.MIXTURE_NETS["grid"])`, about a minute) and compare `run.coverage` with `run.coverage_jbt`. Then
-#    redo the Jacobian plot of §5 for the grid: where are the steep regions now?
-#    <details><summary>Answer</summary>
+# Exercises 4.1 to 4.3 have an answer in code; the cell after each checks it with a checker from
+# `lecture_utils.exercises` and says what is wrong. Exercises 4.4 to 4.7 are experiments to run and explain.
 #
-#    Over 5 seeds the benchmark measured all 25 modes in every run, with 89.6–94.9% high-quality plain samples
-#    and 97.7–99.9% after rejecting the 10% steepest draws (ring: 94.3–95.1% and 98.4–99.8%). The steep regions are the bridges between neighbouring modes of
-#    the grid, mostly along its rows and columns; with 25 modes there are more bridges than on the ring, which is why
-#    the plain high-quality fraction is lower.
-#    </details>
-#
-# 2. **The paper's penalty weight.** Train WGAN-GP as in §9 but with $\lambda=10$, the value of Gulrajani et al.:
-#    `gan.mixture_config("ring", steps=2000, batch_size=64, loss="wgan_gp", n_critic=2, r1_gamma=0.0, gp_lambda=10.0)`.
-#    Compare its coverage and its
-#    critic gap with the $\lambda=1$ run. Why would the right $\lambda$ depend on the scale of the data?
-#    <details><summary>Answer</summary>
-#
-#    In our run (seed 0) it covered 3 of the 8 modes with 0.2% high-quality samples, against 8 modes and 84% at
-#    $\lambda=1$. The penalty pins the critic's gradient norm to 1, so the largest gap it can report between two
-#    distributions is about the distance between them, here at most the ring's diameter of 2; with $\lambda=10$ the
-#    penalty dominates the critic's objective until it is almost flat, and the generator gets little signal. The
-#    paper's data lived on a larger scale (and trained for 100,000 steps, not 2000). A penalty weight is a trade between two
-#    terms measured in the data's units, so it has to be chosen for them.
-#    </details>
-#
-# 3. **Saturation by hand.** In §3, set `n_critic=1` and `lr_d=1e-3`. Does the saturating generator still stall? Why
-#    does the outcome depend on how fast the discriminator wins?
-#    <details><summary>Answer</summary>
-#
-#    With a slower discriminator $D(G(z))$ stays near $\tfrac12$ early on, where both losses have similar gradients,
-#    so both generators move. The saturating loss only fails once $D(G(z))\approx0$, i.e. when the discriminator wins
-#    early, which is the common case with real data.
-#    </details>
-#
-# 4. **Truncation.** Plot the classifier confidence and label entropy of §7 against $\tau\in\{0.25,0.5,1,2,\infty\}$.
-#    Which $\tau$ would you choose for a figure, and which for a data set?
-#    <details><summary>Answer</summary>
-#
-#    Not what BigGAN's slide leads one to expect. On this generator the label entropy falls and the Fréchet
-#    distance grows as $\tau$ shrinks (diversity drops, as printed under §7's table), but the confidence does
-#    not rise steadily (§7 prints `False` for "confidence rises at every step"): it changes little down to
-#    $\tau = 1$ and falls under strong truncation. Strong truncation pushes every $z$ towards the mode of
-#    $\mathcal N(0, I)$, the centre of the latent space, and nothing forces the centre to decode to a
-#    confident digit on a small generator; it decodes to a few blurry, ambiguous shapes, many samples alike.
-#    So for a figure choose the $\tau$ your own measurement says is best (here mild truncation, $\tau\approx 1$
-#    to $2$, or none); for a data set for training something else, keep the diversity of the data
-#    ($\tau=\infty$).
-#    </details>
+# ### Exercise 4.1: the optimal discriminator
+# For a fixed generator, write `optimal_d(p_data, p_g)`: the $D$ that maximises
+# $p_\text{data}(x)\log D(x) + p_g(x)\log(1 - D(x))$ at each point, for arrays of density values. Where both
+# densities vanish, any $D$ is optimal; return $\tfrac12$ there.
+
+# %% tags=["solution"]
+def optimal_d(p_data, p_g):
+    """D*(x) = p_data / (p_data + p_g) at each point, 1/2 where both vanish."""
+    # Hint: set the derivative a/D - b/(1 - D) to zero; guard the points where a + b = 0 (np.divide's where=).
+    ### BEGIN SOLUTION
+    total = p_data + p_g
+    return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 4.1: the optimal discriminator
+exercises.check_optimal_discriminator(optimal_d)
+
+
+# %% [markdown]
+# ### Exercise 4.2: the two generator losses, from logits
+# $D$ outputs a logit $\ell$, with $D(G(z)) = \sigma(\ell)$. Write `saturating(logits)`, the mean of
+# $\log(1 - D(G(z)))$, and `non_saturating(logits)`, the mean of $-\log D(G(z))$, for a tensor of logits. They must
+# stay finite and exact for logits such as $-800$ and $40$, where $\sigma$ rounds to 0 or 1.
+
+# %% tags=["solution"]
+def saturating(logits):
+    """mean log(1 - sigmoid(l)) = mean -softplus(l): the minimax generator loss."""
+    # Hint: log(1 - sigmoid(l)) = -softplus(l) and -log sigmoid(l) = softplus(-l).
+    ### BEGIN SOLUTION
+    return -F.softplus(logits).mean()
+    ### END SOLUTION
+
+
+def non_saturating(logits):
+    """mean -log sigmoid(l) = mean softplus(-l): the generator loss used in practice."""
+    # Hint: see saturating.
+    ### BEGIN SOLUTION
+    return F.softplus(-logits).mean()
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 4.2: the two generator losses, from logits
+exercises.check_generator_losses(saturating, non_saturating)
+
+
+# %% [markdown]
+# ### Exercise 4.3: the high-quality share
+# Write `high_quality_share(x, means, std)`: the fraction of the (N, 2) samples `x` that lie within 3 standard
+# deviations of their nearest mode, for a mixture with (K, 2) `means` and one `std` (the metric of §4).
+
+# %% tags=["solution"]
+def high_quality_share(x, means, std):
+    """The fraction of samples within 3 std of their nearest mode."""
+    # Hint: the (N, K) distances by broadcasting x[:, None] - means[None]; the minimum over K.
+    ### BEGIN SOLUTION
+    nearest = np.sqrt(((x[:, None] - means[None]) ** 2).sum(-1)).min(axis=1)
+    return float((nearest <= 3 * std).mean())
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Exercise 4.3: the high-quality share
+exercises.check_mode_coverage(high_quality_share)
+
+# %% [markdown]
+# ### Exercise 4.4: the grid
+# Train the recipe on the 5×5 grid (`gan.train_mixture(gan.grid_mixture(), gan.mixture_config("grid"),
+# seed=0, **gan.MIXTURE_NETS["grid"])`, about a minute) and compare `run.coverage` with `run.coverage_jbt`. Then
+# redo the Jacobian plot of §5 for the grid: where are the steep regions now?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Over 5 seeds the benchmark measured all 25 modes in every run, with 89.6–94.9% high-quality plain samples
+# and 97.7–99.9% after rejecting the 10% steepest draws (ring: 94.3–95.1% and 98.4–99.8%). The steep regions are the bridges between neighbouring modes of
+# the grid, mostly along its rows and columns; with 25 modes there are more bridges than on the ring, which is why
+# the plain high-quality fraction is lower.
+
+# %% [markdown]
+# ### Exercise 4.5: the paper's penalty weight
+# Train WGAN-GP as in §9 but with $\lambda=10$, the value of Gulrajani et al.:
+# `gan.mixture_config("ring", steps=2000, batch_size=64, loss="wgan_gp", n_critic=2, r1_gamma=0.0, gp_lambda=10.0)`.
+# Compare its coverage and its
+# critic gap with the $\lambda=1$ run. Why would the right $\lambda$ depend on the scale of the data?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** In our run (seed 0) it covered 3 of the 8 modes with 0.2% high-quality samples, against 8 modes and 84% at
+# $\lambda=1$. The penalty pins the critic's gradient norm to 1, so the largest gap it can report between two
+# distributions is about the distance between them, here at most the ring's diameter of 2; with $\lambda=10$ the
+# penalty dominates the critic's objective until it is almost flat, and the generator gets little signal. The
+# paper's data lived on a larger scale (and trained for 100,000 steps, not 2000). A penalty weight is a trade between two
+# terms measured in the data's units, so it has to be chosen for them.
+
+# %% [markdown]
+# ### Exercise 4.6: saturation by hand
+# In §3, set `n_critic=1` and `lr_d=1e-3`. Does the saturating generator still stall? Why
+# does the outcome depend on how fast the discriminator wins?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** With a slower discriminator $D(G(z))$ stays near $\tfrac12$ early on, where both losses have similar gradients,
+# so both generators move. The saturating loss only fails once $D(G(z))\approx0$, i.e. when the discriminator wins
+# early, which is the common case with real data.
+
+# %% [markdown]
+# ### Exercise 4.7: truncation
+# Plot the classifier confidence and label entropy of §7 against $\tau\in\{0.25,0.5,1,2,\infty\}$.
+# Which $\tau$ would you choose for a figure, and which for a data set?
+
+# %% [markdown] tags=["solution"]
+# **Answer.** Not what BigGAN's slide leads one to expect. On this generator the label entropy falls and the Fréchet
+# distance grows as $\tau$ shrinks (diversity drops, as printed under §7's table), but the confidence does
+# not rise steadily (§7 prints `False` for "confidence rises at every step"): it changes little down to
+# $\tau = 1$ and falls under strong truncation. Strong truncation pushes every $z$ towards the mode of
+# $\mathcal N(0, I)$, the centre of the latent space, and nothing forces the centre to decode to a
+# confident digit on a small generator; it decodes to a few blurry, ambiguous shapes, many samples alike.
+# So for a figure choose the $\tau$ your own measurement says is best (here mild truncation, $\tau\approx 1$
+# to $2$, or none); for a data set for training something else, keep the diversity of the data
+# ($\tau=\infty$).
 
 # %% [markdown]
 # ## References

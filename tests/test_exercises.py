@@ -11,8 +11,10 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from lecture_utils import exercises as E
+from lecture_utils import gan, gan_eval
 from lecture_utils import sampling as S
 
 
@@ -29,6 +31,9 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
     E.check_gaussian_kl(lambda mu, lv: 0.5 * (mu**2 + lv.exp() - 1 - lv).sum(-1))
     E.check_iw_bound(lambda lw: torch.logsumexp(lw, 1) - math.log(lw.shape[1]))
     E.check_active_dimensions(lambda mu, lv: int((mu**2 + lv.exp() - 1 - lv).mean(0).gt(0.02).sum()))
+    E.check_optimal_discriminator(gan.optimal_discriminator)
+    E.check_generator_losses(lambda t: -F.softplus(t).mean(), lambda t: F.softplus(-t).mean())
+    E.check_mode_coverage(lambda x, m, s: gan_eval.coverage(x, gan.Mixture(m, s)).high_quality)
     E.check_slip_free_switch(0.69)
     E.check_example_3_8(10 / (1 - 0.9**5), 5 + 0.9**5 * 10 / (1 - 0.9**5))
     E.check_frozen_lake_discount(np.float64(0.72977))
@@ -42,8 +47,8 @@ def test_solutions_pass(capsys: pytest.CaptureFixture[str]) -> None:
 
     E.check_softmax_score(score)
     out = capsys.readouterr().out.splitlines()
-    passed = ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2", "2.4", "3.1", "3.2", "3.3", "5.1", "5.2", "5.3",
-              "6.1", "6.2", "6.3")
+    passed = ("1.1", "1.2", "1.4", "2.1", "2.2", "2.2", "2.4", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3",
+              "5.1", "5.2", "5.3", "6.1", "6.2", "6.3")
     assert [line.split(":")[0] for line in out] == [f"Exercise {k} passed" for k in passed]
 
 

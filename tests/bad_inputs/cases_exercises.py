@@ -1,18 +1,36 @@
 """Bad inputs for lecture_utils.exercises: typical wrong answers, each rejected with a message naming it."""
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from bad_inputs.case import Case
 from lecture_utils import exercises as E
+from lecture_utils import gan
 from lecture_utils import sampling as S
 
 NO_BAD_INPUT = {"exercises.ExerciseFailed": "an exception class"}
 SCORE = lambda z, mu, s: z**2 * ((z - mu) ** 2 - s**2) / s**3  # noqa: E731  the worked solutions of 1.1
 PATH = lambda e, mu, s: 2 * (mu + s * e) * e  # noqa: E731
+SAT = lambda t: -F.softplus(t).mean()  # noqa: E731  the solutions of 4.2
+NON_SAT = lambda t: F.softplus(-t).mean()  # noqa: E731
 GM = S.GaussianMixture(weights=(0.3, 0.7), means=(-2.0, 1.5), stds=(0.5, 0.8))  # notebook 02's mixture
 SARSA = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2, a2])  # noqa: E731  the solutions of 6.2
 QL = lambda r, s2, a2, d, Q, g: r + (0.0 if d else g * Q[s2].max())  # noqa: E731
 CASES = [
+    Case("exercises.check_optimal_discriminator", "0 / 0 where both densities vanish", "optimal_d",
+         lambda: E.check_optimal_discriminator(lambda a, b: a / np.where(a + b > 0, a + b, np.nan))),
+    Case("exercises.check_optimal_discriminator", "the generator's share", "optimal_d",
+         lambda: E.check_optimal_discriminator(lambda a, b: 1 - gan.optimal_discriminator(a, b))),
+    Case("exercises.check_generator_losses", "through sigmoid: -inf at the logit 40", "saturating",
+         lambda: E.check_generator_losses(lambda t: torch.log(1 - torch.sigmoid(t)).mean(), NON_SAT)),
+    Case("exercises.check_generator_losses", "through sigmoid: inf at the logit -800", "non_saturating",
+         lambda: E.check_generator_losses(SAT, lambda t: -torch.log(torch.sigmoid(t)).mean())),
+    Case("exercises.check_generator_losses", "the sign flipped", "saturating",
+         lambda: E.check_generator_losses(lambda t: F.softplus(t).mean(), NON_SAT)),
+    Case("exercises.check_mode_coverage", "within 1 std, not 3", "high_quality_share",
+         lambda: E.check_mode_coverage(lambda x, m, s: (np.sqrt(((x[:, None] - m[None]) ** 2).sum(-1)).min(1)
+                                                        <= s).mean())),
     Case("exercises.check_gaussian_kl", "the factor 1/2 forgotten", "kl_to_prior",
          lambda: E.check_gaussian_kl(lambda mu, lv: (mu**2 + lv.exp() - 1 - lv).sum(1))),
     Case("exercises.check_gaussian_kl", "not summed over dimensions", "kl_to_prior",
