@@ -4,6 +4,7 @@ One module per topic (``estimators``, ``sampling``, ``vae``, ``gan`` with its ev
 ``mdp`` with its ``gridworld`` environment, ``rl`` and ``policy_gradient``), plus shared ``data``,
 ``plotting``, ``training`` (the seeded MLP, progress bars, ``History``) and ``checks`` (the argument checks
 every public function runs: a bad argument raises ``checks.BadArgument``, a ``ValueError`` naming it).
+``exercises`` holds the checkers of the notebooks' exercises (a wrong answer raises ``ExerciseFailed``).
 Nothing here touches global random state or matplotlib's rcParams: randomness comes in as an
 ``rng``/``generator`` argument and styling as an explicit call.
 """

@@ -165,6 +165,11 @@ COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [p for p in COURSE if editions.checks_of(nbformat.read(p, as_version=4))]
 
 
+def test_every_notebook_has_three_checked_exercises() -> None:
+    counts = {p.name: len(editions.checks_of(nbformat.read(p, as_version=4))) for p in COURSE}
+    assert all(n >= 3 for n in counts.values()), counts
+
+
 def test_check_cells_pass_in_the_instructor_edition() -> None:
     assert WITH_EXERCISES, "no notebook has check cells"
     for path in WITH_EXERCISES:
