@@ -250,3 +250,14 @@ def test_grade_three_submissions_of_notebook_05(tmp_path: pathlib.Path) -> None:
     summary = (out / "summary.md").read_text()
     assert "| alice-05_mdp.ipynb | 3/3 | - |" in summary
     assert "| carol-05_mdp.ipynb | 1/3 | 5.1, 5.3 |" in summary
+
+
+def test_student_command_writes_every_notebook(tmp_path: pathlib.Path) -> None:
+    """What `make student` runs: one student notebook per course notebook, no answers in any."""
+    subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), "student", "--out", str(tmp_path)],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [p.name for p in COURSE]
+    for path in tmp_path.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        assert not [c for c in nb.cells if c.cell_type == "markdown" and "solution" in editions.tags(c)]
+        assert "BEGIN SOLUTION" not in "\n".join(c.source for c in nb.cells)
