@@ -55,15 +55,33 @@ def _number(name: str, value: Any) -> float:
     return float(value)
 
 
-def _estimates(name: str, fn: Any, *args: Any, n: int) -> np.ndarray:
-    """fn(*args) as n finite per-sample estimates, or ExerciseFailed naming ``name``."""
+def _function(name: str, fn: Any) -> Any:
+    """``fn`` if it is callable, or ExerciseFailed naming ``name``."""
     if not callable(fn):
         raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
+    return fn
+
+
+def _call(name: str, fn: Any, *args: Any) -> np.ndarray:
+    """fn(*args) as a float array, or ExerciseFailed naming ``name`` (a stub's NotImplementedError passes)."""
     try:
-        out = np.asarray(fn(*args), dtype=float)
+        return np.asarray(_function(name, fn)(*args), dtype=float)
     except (TypeError, ValueError) as err:
         raise ExerciseFailed(f"{name} must return numbers: calling it raised {type(err).__name__}: "
                              f"{err}") from err
+
+
+def _scalar(name: str, fn: Any, *args: Any) -> float:
+    """fn(*args) as a finite float, or ExerciseFailed naming ``name``."""
+    value = _call(name, fn, *args)
+    if value.shape != ():
+        raise ExerciseFailed(f"{name} must return one number, got shape {value.shape}")
+    return _number(name, float(value))
+
+
+def _estimates(name: str, fn: Any, *args: Any, n: int) -> np.ndarray:
+    """fn(*args) as n finite per-sample estimates, or ExerciseFailed naming ``name``."""
+    out = _call(name, fn, *args)
     if out.shape != (n,):
         raise ExerciseFailed(f"{name} must return one estimate per sample, shape ({n},), got shape "
                              f"{out.shape}")
@@ -113,10 +131,8 @@ def check_least_bad_theta(theta_best: float, ratio_best: float) -> None:
 
 def check_bernoulli_baseline(b_star: Any) -> None:
     """Exercise 1.4: b*(theta, f0, f1) makes the Bernoulli score-function estimator exact on both outcomes."""
-    if not callable(b_star):
-        raise ExerciseFailed(f"b_star must be a function b_star(theta, f0, f1), got {checks.show(b_star)}")
     for theta, f0, f1 in ((0.3, 1.0, 4.0), (0.8, -2.0, 0.5), (0.5, 3.0, 3.0)):
-        b = _number("b_star(theta, f0, f1)", b_star(theta, f0, f1))
+        b = _scalar("b_star", b_star, theta, f0, f1)
         per_outcome = {1: (f1 - b) / theta, 0: -(f0 - b) / (1 - theta)}  # (f(z) - b) s(z)
         for z, value in per_outcome.items():
             if abs(value - (f1 - f0)) > 1e-9:
@@ -127,17 +143,6 @@ def check_bernoulli_baseline(b_star: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- notebook 02: sampling
-def _call(name: str, fn: Any, *args: Any) -> np.ndarray:
-    """fn(*args) as a float array, or ExerciseFailed naming ``name``."""
-    if not callable(fn):
-        raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
-    try:
-        return np.asarray(fn(*args), dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ExerciseFailed(f"{name} must return numbers: calling it raised {type(err).__name__}: "
-                             f"{err}") from err
-
-
 def check_bernoulli_inverse_cdf(bern_inverse_cdf: Any) -> None:
     """Exercise 2.1: F^{-1}(u) = min{x : F(x) >= u}, the generalized inverse of the Bern(theta) CDF."""
     for theta in (0.3, 0.75):
@@ -199,10 +204,8 @@ def _tensor(name: str, fn: Any, *args: Any) -> Any:
     """fn(*args) as a torch tensor, or ExerciseFailed naming ``name``."""
     import torch
 
-    if not callable(fn):
-        raise ExerciseFailed(f"{name} must be a function, got {checks.show(fn)}")
     try:
-        out = fn(*args)
+        out = _function(name, fn)(*args)
     except NotImplementedError:  # the student edition's stub: its hint is the message
         raise
     except (TypeError, ValueError, RuntimeError) as err:
@@ -283,6 +286,8 @@ def check_active_dimensions(count_active: Any) -> None:
 # ----------------------------------------------------------------------------- notebook 04: GANs
 def check_optimal_discriminator(optimal_d: Any) -> None:
     """Exercise 4.1: D*(x) maximises p_data log D + p_g log(1 - D) at each x (1/2 where both vanish)."""
+    from lecture_utils.gan import optimal_discriminator
+
     rng = np.random.default_rng(9)
     p_data, p_g = rng.exponential(size=200), rng.exponential(size=200)
     p_data[:20], p_g[20:40] = 0.0, 0.0  # outside one support, then outside the other
@@ -302,7 +307,7 @@ def check_optimal_discriminator(optimal_d: Any) -> None:
             return (np.where(p_data > 0, p_data * np.log(dd), 0.0)
                     + np.where(p_g > 0, p_g * np.log1p(-dd), 0.0))
 
-        best = objective(p_data / np.where(p_data + p_g > 0, p_data + p_g, 1.0))
+        best = objective(optimal_discriminator(p_data, p_g))
         got = objective(d)
     worst = int(np.argmax(np.where(np.isfinite(got), best - got, np.inf)))
     if not (np.isfinite(got[worst]) and best[worst] - got[worst] < 1e-9):
@@ -351,8 +356,7 @@ def check_mode_coverage(high_quality_share: Any) -> None:
              + rng.normal(scale=2.5 * mixture.std, size=(500, 2)))
         x[:50] = rng.uniform(-4.5, 4.5, size=(50, 2))  # some samples between the modes
         truth = gan_eval.coverage(x, mixture).high_quality
-        got = _number("high_quality_share", float(_call("high_quality_share", high_quality_share, x,
-                                                        np.asarray(mixture.means), mixture.std)))
+        got = _scalar("high_quality_share", high_quality_share, x, np.asarray(mixture.means), mixture.std)
         if abs(got - truth) > 1e-9:
             raise ExerciseFailed(f"high_quality_share = {got:.4f} on {len(mixture.means)} modes, but "
                                  f"{truth:.4f} of the samples lie within 3 std of their nearest mode")
@@ -427,14 +431,6 @@ def check_frozen_lake_discount(p_success: float) -> None:
 
 
 # ----------------------------------------------------------------------------- notebook 06: model-free RL
-def _scalar(name: str, fn: Any, *args: Any) -> float:
-    """fn(*args) as a finite float, or ExerciseFailed naming ``name``."""
-    value = _call(name, fn, *args)
-    if value.shape != ():
-        raise ExerciseFailed(f"{name} must return one number, got shape {value.shape}")
-    return _number(name, float(value))
-
-
 def check_incremental_mean(update_q: Any) -> None:
     """Exercise 6.1: update_q(q, n, r), Q after the n-th reward r, keeps Q the sample average."""
     rewards = np.random.default_rng(3).normal(1.0, 2.0, size=50)

@@ -68,15 +68,22 @@ def test_student_edition_has_stubs_and_no_answers(master: pathlib.Path, student:
     assert editions.checks_of(nb) == editions.checks_of(nbformat.read(master, as_version=4))
 
 
-def test_student_edition_fails_only_in_exercise_cells(student: pathlib.Path) -> None:
-    nb = nbformat.read(student, as_version=4)
-    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+def _fails_only_in_exercise_cells(nb: nbformat.NotebookNode) -> set[int]:
+    """Assert that an executed student edition failed in every check cell and nowhere but in exercise cells;
+    return the check cells' indices."""
     failing = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                and any(o.output_type == "error" for o in c.outputs)}
     exercise_cells = {i for i, c in enumerate(nb.cells) if {"solution", "check"} & set(editions.tags(c))}
     check_cells = {i for i, c in enumerate(nb.cells) if "check" in editions.tags(c)}
     # every check fails on its stub; a stub that defines a function fails only when the check calls it
     assert check_cells <= failing <= exercise_cells
+    return check_cells
+
+
+def test_student_edition_fails_only_in_exercise_cells(student: pathlib.Path) -> None:
+    nb = nbformat.read(student, as_version=4)
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    _fails_only_in_exercise_cells(nb)
 
 
 def test_stub_keeps_indentation_and_rejects_broken_markers() -> None:
@@ -192,11 +199,7 @@ def test_student_edition_of_a_course_notebook(path: pathlib.Path, tmp_path: path
     assert "BEGIN SOLUTION" not in text and "**Answer.**" not in text
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    failing = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-               and any(o.output_type == "error" for o in c.outputs)}
-    exercise_cells = {i for i, c in enumerate(nb.cells) if {"solution", "check"} & set(editions.tags(c))}
-    check_cells = {i for i, c in enumerate(nb.cells) if "check" in editions.tags(c)}
-    assert check_cells <= failing <= exercise_cells
+    check_cells = _fails_only_in_exercise_cells(nb)
     for i in check_cells:  # the stubs raised, so the answers are not defined
         error = next(o for o in nb.cells[i].outputs if o.output_type == "error")
         assert error.ename in ("NameError", "NotImplementedError"), error.ename
