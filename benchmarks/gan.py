@@ -7,14 +7,14 @@ Usage: python benchmarks/gan.py OUTDIR DIGITS_NPY [--seeds 0 1 2 3 4] [--skip-mi
 Writes OUTDIR/{ring,grid}_seed{S}.npy (2500 evaluation samples G(z), z ~ N(0, I), shape (2500, 2)),
 OUTDIR/{ring,grid}_seed{S}_jbt.npy (2500 samples after Jacobian-based truncation: of 2778 draws of z, the
 10% with the largest ||dG/dz|| rejected) and DIGITS_NPY (1000 generated digits, float32 (1000, 8, 8) in
-[0, 1]). The ablation trains notebook 04's one-change-at-a-time variants of the ring recipe
-(gan.ABLATION: 2000 steps, batches of 64) for each seed and saves nothing; so does the loss comparison
-(gan.LOSS_COMPARISON: non-saturating, LSGAN and WGAN-GP at that budget, on the ring and the grid, with how
-closely D's signal follows the samples' distance to the modes). The class-conditional DCGAN (for each seed)
-writes DIGITS_NPY's folder/<stem>_conditional_seed{S}.npz: x (1000, 8, 8) float32 in [0, 1], 100 per class,
-and y (1000,) their labels. Prints a table per part,
-then one JSON object on the last line with per-seed metrics and wall
-times. A run's wall time covers training and both evaluations.
+[0, 1]) of the digits DCGAN's long recipe (gan.DIGITS_LONG: 5000 steps; G reading gan.DIGITS_CODES codes of
+z), scored against issue #13's targets. The ablation trains notebook 04's one-change-at-a-time variants of
+the ring recipe (gan.ABLATION: 2000 steps, batches of 64) for each seed and saves nothing; so does the loss
+comparison (gan.LOSS_COMPARISON: non-saturating, LSGAN and WGAN-GP at that budget, on the ring and the grid,
+with how closely D's signal follows the samples' distance to the modes). The class-conditional DCGAN (for
+each seed) writes DIGITS_NPY's folder/<stem>_conditional_seed{S}.npz: x (1000, 8, 8) float32 in [0, 1], 100
+per class, and y (1000,) their labels. Prints a table per part, then one JSON object on the last line with
+per-seed metrics and wall times. A run's wall time covers training and both evaluations.
 """
 
 from __future__ import annotations
@@ -183,10 +183,10 @@ def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[d
 def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     """Train the DCGAN on the digits, save 1000 samples, score them against held-out real digits."""
     digits, scorer, ref, held_out = digit_scoring(seed=seed)
-    cfg = gan.digits_config()
+    cfg = gan.digits_config(**gan.DIGITS_LONG)
     start = time.perf_counter()
     nets = gan.make_conv_models(cfg.latent_dim, 32, generator=torch.Generator().manual_seed(seed),
-                                device=device)
+                                device=device, n_codes=gan.DIGITS_CODES)
     state = gan.init_state(*nets, cfg)
     gan.train(state, gan.tensor_sampler(torch.as_tensor(digits.x_train, device=device)), cfg.steps,
               generator=torch.Generator().manual_seed(seed), device=device)
@@ -198,14 +198,22 @@ def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
     scores = {"held-out real": gan_eval.digit_quality(scorer, held_out, ref),
               f"generated (first {n})": gan_eval.digit_quality(scorer, samples[:n], ref),
               "generated (all 1000)": gan_eval.digit_quality(scorer, samples, ref)}
-    print(f"\ndigits DCGAN: {cfg.steps} steps in {wall:.1f} s; scored by a classifier on the train split")
-    print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'Frechet':>8}")
+    q, real = scores["generated (all 1000)"], scores["held-out real"]
+    met = (q.confidence >= 0.97 and q.smallest_class_share >= 0.07 and q.largest_class_share <= 0.13
+           and q.frechet <= 1.3 * real.frechet and wall <= 60)
+    print(f"\ndigits DCGAN ({gan.DIGITS_CODES} latent codes): {cfg.steps} steps in {wall:.1f} s; scored by a "
+          f"classifier on the train split")
+    print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'class shares':>13} "
+          f"{'Frechet':>8}")
     for name, q in scores.items():
+        shares = f"{q.smallest_class_share:.1%}-{q.largest_class_share:.1%}"
         print(f"{name:<24} {q.confidence:>10.3f} {q.class_entropy:>14.2f} {q.classes_covered:>8d} "
-              f"{q.frechet:>8.2f}")
+              f"{shares:>13} {q.frechet:>8.2f}")
     print("(Frechet distance to half of the test split, in the classifier's 64 hidden features; "
           "label entropy in bits, uniform = 3.32)")
-    return {"wall_s": round(wall, 1), "steps": cfg.steps,
+    print(f"targets (1000 samples: confidence >= 0.97, every class 7%-13%, Frechet <= 1.3 x held-out real's "
+          f"{real.frechet:.2f}, training <= 60 s): {'met' if met else 'NOT met'}")
+    return {"wall_s": round(wall, 1), "steps": cfg.steps, "n_codes": gan.DIGITS_CODES, "targets_met": met,
             "scores": {k: {f: round(float(getattr(q, f)), 4) for f in q.__dataclass_fields__}
                        for k, q in scores.items()}}
 

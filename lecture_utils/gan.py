@@ -24,15 +24,16 @@ from torch.nn import functional as F
 from lecture_utils import checks, gan_eval, training
 
 __all__ = [
-    "ABLATION", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "LOSS_COMPARISON", "MIXTURE_NETS",
-    "ConditionalConvGenerator", "ConvDiscriminator", "ConvGenerator", "GANConfig", "GANState", "Mixture",
-    "MixtureRun", "ProjectionDiscriminator", "ScaledDiscriminator", "ScaledGenerator", "SignalTrack",
-    "critic_signal", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface",
-    "distance_tracker", "g_loss", "generate", "generate_jbt", "gradient_penalty", "grid_mixture",
-    "init_state", "jacobian_norms", "js_divergence", "labelled_sampler", "make_conv_models", "make_models",
-    "mixture_ablation_config", "mixture_config", "mixture_loss_config", "mixture_sampler",
-    "optimal_discriminator", "plot_gan_lab", "plot_samples", "ring_mixture", "sample_latent",
-    "sample_mixture", "signal_track", "tensor_sampler", "train", "train_mixture", "train_step",
+    "ABLATION", "DIGITS_CODES", "DIGITS_LONG", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "LOSS_COMPARISON",
+    "MIXTURE_NETS", "CodeGenerator", "CodeMLP", "ConditionalConvGenerator", "ConvDiscriminator",
+    "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureRun", "ProjectionDiscriminator",
+    "ScaledDiscriminator", "ScaledGenerator", "SignalTrack", "critic_signal", "d_loss_bce", "d_loss_lsgan",
+    "digits_config", "discriminator_surface", "distance_tracker", "g_loss", "generate", "generate_jbt",
+    "gradient_penalty", "grid_mixture", "init_state", "jacobian_norms", "js_divergence", "labelled_sampler",
+    "latent_code", "make_conv_models", "make_models", "mixture_ablation_config", "mixture_config",
+    "mixture_loss_config", "mixture_sampler", "optimal_discriminator", "plot_gan_lab", "plot_samples",
+    "ring_mixture", "sample_latent", "sample_mixture", "signal_track", "tensor_sampler", "train",
+    "train_mixture", "train_step",
 ]
 
 Loss = Literal["saturating", "non_saturating", "lsgan", "wgan_gp"]
@@ -218,6 +219,44 @@ class ConditionalConvGenerator(ConvGenerator):
         if y is None:
             raise checks.BadArgument("y: a conditional generator needs the labels, G(z, y)")
         return super().forward(torch.cat([z, self.embed(y)], dim=1))
+
+
+def latent_code(z: torch.Tensor, n_codes: int) -> torch.Tensor:
+    """The discrete code k = floor(K Phi(z_0)) in 0..K-1 of each row of z (equally likely under N(0, I))."""
+    z = checks.instance("z", z, torch.Tensor)
+    n_codes = checks.integer("n_codes", n_codes, low=2)
+    if z.dim() != 2 or z.shape[1] < 1:
+        raise checks.BadArgument(f"z must be a batch of latent vectors (n, latent_dim), got shape "
+                                 f"{tuple(z.shape)}")
+    return (torch.special.ndtr(z[:, 0]) * n_codes).long().clamp_(0, n_codes - 1)
+
+
+class CodeGenerator(nn.Module):
+    """An unconditional G(z) = net(z, k) whose net reads a discrete code k = ``latent_code(z, K)`` beside z.
+
+    A continuous G maps the connected N(0, I) onto data with gaps between classes (or modes), so some of its
+    samples must fall in the gaps; with a code, G can jump between its K pieces. z ~ N(0, I) stays the only
+    input: G(z) is still a push-forward of a Gaussian, and no labels are used."""
+
+    def __init__(self, net: nn.Module, n_codes: int) -> None:
+        super().__init__()
+        self.net = checks.instance("net", net, nn.Module)
+        self.n_codes = checks.integer("n_codes", n_codes, low=2)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z, latent_code(z, self.n_codes))
+
+
+class CodeMLP(nn.Module):
+    """net(z, k) = mlp([z, e_k]): an MLP whose first layer reads z beside a learned embedding e_k of k."""
+
+    def __init__(self, mlp: nn.Module, embed: nn.Embedding) -> None:
+        super().__init__()
+        self.mlp = checks.instance("mlp", mlp, nn.Module)
+        self.embed = checks.instance("embed", embed, nn.Embedding)
+
+    def forward(self, z: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+        return self.mlp(torch.cat([z, self.embed(k)], dim=1))
 
 
 class ProjectionDiscriminator(nn.Module):
@@ -729,14 +768,24 @@ def signal_track(state: GANState, track: Sequence[tuple[int, float]]) -> SignalT
 
 
 def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 256, depth: int = 3,
-                scale: float = 1.0, data_dim: int = 2, device: str = "cpu") -> tuple[nn.Module, nn.Module]:
-    """MLP G (ReLU) and D (LeakyReLU 0.2), initialised from ``generator``: G first, then D."""
+                scale: float = 1.0, data_dim: int = 2, device: str = "cpu",
+                n_codes: int = 0) -> tuple[nn.Module, nn.Module]:
+    """MLP G (ReLU) and D (LeakyReLU 0.2), initialised from ``generator``: G first, then D; with n_codes > 0 G
+    is a ``CodeGenerator`` whose MLP reads a code of z (K = n_codes) beside z."""
     checks.instance("config", config, GANConfig)
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
     hidden, depth = checks.positive_int("hidden", hidden), checks.positive_int("depth", depth)
     data_dim, scale = checks.positive_int("data_dim", data_dim), checks.positive("scale", scale)
-    g_net = training.mlp([config.latent_dim, *[hidden] * depth, data_dim], generator=generator,
-                         activation="relu")
+    n_codes, latent = checks.nonnegative_int("n_codes", n_codes), config.latent_dim
+    if n_codes == 1:
+        raise checks.BadArgument("n_codes must be 0 (no code) or at least 2, got 1")
+    g_net: nn.Module
+    if n_codes:
+        mlp = training.mlp([2 * latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
+        embed = training.build(lambda: nn.Embedding(n_codes, latent), generator=generator)
+        g_net = CodeGenerator(CodeMLP(mlp, embed), n_codes)  # type: ignore[arg-type]
+    else:
+        g_net = training.mlp([latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
     d_net = training.mlp([data_dim, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
     return (ScaledGenerator(g_net, scale).to(dev),
             ScaledDiscriminator(nn.Sequential(d_net, nn.Flatten(0)), scale).to(dev))
@@ -766,12 +815,23 @@ def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int
 
 # ----------------------------------------------------------------------------- digits
 def make_conv_models(latent_dim: int = 16, width: int = 32, *, generator: torch.Generator,
-                     device: str = "cpu", n_classes: int = 0) -> tuple[nn.Module, nn.Module]:
+                     device: str = "cpu", n_classes: int = 0,
+                     n_codes: int = 0) -> tuple[nn.Module, nn.Module]:
     """DCGAN-style G and D for 8x8 images, initialised from ``generator``: G first, then D; with n_classes > 0
-    the class-conditional pair G(z, y) and projection D(x, y)."""
+    the class-conditional pair G(z, y) and projection D(x, y); with n_codes > 0 an unconditional
+    ``CodeGenerator`` (the conditional network reading a code of z) and the plain D."""
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
     n_classes = checks.nonnegative_int("n_classes", n_classes)
-    if n_classes:
+    n_codes = checks.nonnegative_int("n_codes", n_codes)
+    if n_classes and n_codes:
+        raise checks.BadArgument(f"n_codes must be 0 for a class-conditional GAN (n_classes={n_classes}), "
+                                 f"got {n_codes}")
+    G: nn.Module
+    if n_codes:
+        G = CodeGenerator(training.build(lambda: ConditionalConvGenerator(latent_dim, n_codes, width),
+                                         generator=generator), n_codes)
+        D = training.build(lambda: ConvDiscriminator(width), generator=generator)
+    elif n_classes:
         G = training.build(lambda: ConditionalConvGenerator(latent_dim, n_classes, width),
                            generator=generator)
         D = training.build(lambda: ProjectionDiscriminator(n_classes, width), generator=generator)
@@ -779,6 +839,14 @@ def make_conv_models(latent_dim: int = 16, width: int = 32, *, generator: torch.
         G = training.build(lambda: ConvGenerator(latent_dim, width), generator=generator)
         D = training.build(lambda: ConvDiscriminator(width), generator=generator)
     return G.to(dev), D.to(dev)
+
+
+# The long run of benchmarks/gan.py for issue #13's unconditional-digits targets (benchmarks/gan_search.py has
+# what else was tried): the notebook's recipe for 5000 steps instead of 1000, with R1 on every 4th step only
+# and the learning rate decayed to 0.1% of its start, and G a CodeGenerator with DIGITS_CODES codes
+# (``make_conv_models(..., n_codes=DIGITS_CODES)``).
+DIGITS_LONG: dict[str, Any] = dict(steps=5000, r1_every=4, lr_final_frac=0.001)
+DIGITS_CODES = 200
 
 
 def digits_config(**overrides: Any) -> GANConfig:

@@ -140,10 +140,12 @@ class DigitQuality:
     class_entropy: float  # entropy (bits) of the predicted-label histogram: log2(10) = 3.32 is uniform
     classes_covered: int  # classes predicted for at least 1% of the images
     frechet: float  # Frechet distance to the reference digits in the classifier's feature space
+    smallest_class_share: float  # share of the images given the rarest predicted label (uniform: 0.1)
+    largest_class_share: float  # share of the images given the commonest predicted label (uniform: 0.1)
 
 
 def digit_quality(scorer: DigitScorer, images: ArrayLike, reference: ArrayLike) -> DigitQuality:
-    """Confidence, label entropy, classes covered and Frechet distance of ``images`` against ``reference``."""
+    """Confidence, label entropy, classes covered, Frechet distance and class shares of ``images``."""
     checks.instance("scorer", scorer, DigitScorer)
     x = _flat_images("images", images).reshape(-1, 8, 8)
     ref = _flat_images("reference", reference).reshape(-1, 8, 8)
@@ -155,7 +157,8 @@ def digit_quality(scorer: DigitScorer, images: ArrayLike, reference: ArrayLike) 
     nz = counts[counts > 0]
     return DigitQuality(float(proba.max(1).mean()), float(-(nz * np.log2(nz)).sum()),
                         int((counts >= 0.01).sum()),
-                        frechet_distance(scorer.features(x), scorer.features(ref)))
+                        frechet_distance(scorer.features(x), scorer.features(ref)),
+                        float(counts.min()), float(counts.max()))
 
 
 def _hits(scorer: DigitScorer, images: ArrayLike, labels: ArrayLike) -> tuple[np.ndarray, np.ndarray]:

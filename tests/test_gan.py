@@ -475,3 +475,62 @@ def test_second_half_reports_change_shrink_and_rank_correlation() -> None:
     assert rho == pytest.approx(stats.spearmanr([4, 3, 2, 2.5, 1], [0.5, 0.4, 0.3, 0.2, 0.1]).statistic)
     rising = np.array([1, 1, 1, 1, 1, 0.1, 0.2, 0.3, 0.4, 0.5])  # samples moving away as the signal falls
     assert gan.SignalTrack(steps, signal, rising).second_half()[2] < 0
+
+
+# ----------------------------------------------------------------------------- discrete latent codes
+def test_latent_code_splits_the_gaussian_into_equally_likely_codes() -> None:
+    z = torch.randn(200_000, 3, generator=torch.Generator().manual_seed(0))
+    k = gan.latent_code(z, 7)
+    assert k.dtype == torch.int64 and int(k.min()) == 0 and int(k.max()) == 6
+    shares = torch.bincount(k, minlength=7).double() / len(k)
+    assert (shares - 1 / 7).abs().max() < 0.005, shares  # binomial std of a share here: 0.0008
+    # the code reads z_0 alone: its bins end at the 7-quantiles of N(0, 1), -1.068, -0.566, -0.180, 0.180, ...
+    z0 = torch.tensor([-1.08, -1.05, -0.57, -0.56, 0.0, 0.57, 1.08])
+    probe = torch.cat([z0[:, None], torch.full((7, 2), 5.0)], 1)
+    assert gan.latent_code(probe, 7).tolist() == [0, 1, 1, 2, 3, 5, 6]
+    assert torch.equal(gan.latent_code(torch.tensor([[-40.0], [40.0]]), 7), torch.tensor([0, 6]))
+
+
+def test_code_generator_reads_its_code_off_z_and_jumps_between_codes() -> None:
+    G, D = gan.make_conv_models(4, 8, n_codes=5, generator=torch.Generator().manual_seed(0))
+    assert isinstance(G, gan.CodeGenerator) and isinstance(D, gan.ConvDiscriminator)
+    G.eval()
+    z = torch.randn(6, 4, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        x = G(z)
+        assert x.shape == (6, 8, 8) and torch.equal(x, G.net(z, gan.latent_code(z, 5)))
+        # moving z_0 across a code boundary (Phi(z_0) = 0.4, z_0 = -0.2533) changes the image by a jump,
+        # moving it as far within a code changes it by a little
+        base = torch.zeros(3, 4)
+        base[:, 0] = torch.tensor([-0.2540, -0.2526, -0.2560])
+        a, b, c = G(base)
+    assert (a - b).abs().max() > 100 * (a - c).abs().max()
+    again = gan.make_conv_models(4, 8, n_codes=5, generator=torch.Generator().manual_seed(0))[0]
+    assert all(torch.equal(p, q) for p, q in zip(G.state_dict().values(), again.state_dict().values(),
+                                                  strict=True))
+
+
+def test_a_code_generator_trains_with_the_unconditional_loop() -> None:
+    cfg = gan.digits_config(latent_dim=4, batch_size=16, steps=3)
+    G, D = gan.make_conv_models(4, 8, n_codes=4, generator=torch.Generator().manual_seed(0))
+    state = gan.init_state(G, D, cfg)
+    before = G.net.embed.weight.detach().clone()
+    gan.train(state, gan.tensor_sampler(torch.rand(40, 8, 8)), cfg.steps,
+              generator=torch.Generator().manual_seed(0))
+    assert len(state.history.series["g_loss"]) == 3 and not torch.equal(before, G.net.embed.weight)
+
+
+def test_mlp_code_generator_for_the_mixtures() -> None:
+    cfg = gan.mixture_config("ring")
+    G, D = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, depth=2, scale=4.0,
+                           n_codes=6)
+    code_gen = G.net
+    assert isinstance(code_gen, gan.CodeGenerator) and isinstance(code_gen.net, gan.CodeMLP)
+    z = torch.randn(5, cfg.latent_dim, generator=torch.Generator().manual_seed(1))
+    k = gan.latent_code(z, 6)
+    with torch.no_grad():
+        direct = code_gen.net.mlp(torch.cat([z, code_gen.net.embed.weight[k]], 1))
+        assert torch.equal(G(z), 4.0 * direct) and D(G(z)).shape == (5,)
+    again = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, depth=2, scale=4.0,
+                            n_codes=6)
+    assert all(torch.equal(p, q) for p, q in zip(G.parameters(), again[0].parameters(), strict=True))

@@ -93,6 +93,11 @@ def test_digit_quality_separates_real_digits_from_noise(scorer: gan_eval.DigitSc
     assert real.classes_covered == 10 and real.class_entropy > 3.0 and real.confidence > 0.9
     assert noise.frechet > 3 * real.frechet
     assert (one_class.classes_covered, one_class.class_entropy) == (1, 0.0)
+    assert (one_class.smallest_class_share, one_class.largest_class_share) == (0.0, 1.0)
+    # real digits: every predicted class between 5% and 17% of 100 images (100 draws of about 10% each)
+    assert 0.05 <= real.smallest_class_share <= 0.1 <= real.largest_class_share <= 0.17
+    labels = scorer.predict_proba(x[400:500]).argmax(1)
+    assert real.largest_class_share == np.bincount(labels, minlength=10).max() / 100
 
 
 def test_nearest_neighbours_against_brute_force(digits: tuple[np.ndarray, np.ndarray]) -> None:
