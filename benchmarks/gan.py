@@ -139,6 +139,13 @@ def digit_scoring(seed: int) -> tuple[DigitsSplit, gan_eval.DigitScorer, np.ndar
     return digits, scorer, digits.x_test[::2], digits.x_test[1::2]
 
 
+def digits_targets_met(q: gan_eval.DigitQuality, real: gan_eval.DigitQuality, wall: float) -> bool:
+    """Issue #13's targets for 1000 unconditional digits: mean confidence >= 0.97, every class 7%-13% of the
+    samples, Frechet distance <= 1.3 x held-out real digits', training <= 60 s."""
+    return (q.confidence >= 0.97 and q.smallest_class_share >= 0.07 and q.largest_class_share <= 0.13
+            and q.frechet <= 1.3 * real.frechet and wall <= 60)
+
+
 def run_conditional(path: pathlib.Path, seeds: list[int], device: str) -> list[dict]:
     """Train the class-conditional DCGAN on the digits per seed; score 100 samples per class; save them."""
     digits, scorer, ref, held_out = digit_scoring(seed=0)
@@ -199,8 +206,7 @@ def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
               f"generated (first {n})": gan_eval.digit_quality(scorer, samples[:n], ref),
               "generated (all 1000)": gan_eval.digit_quality(scorer, samples, ref)}
     q, real = scores["generated (all 1000)"], scores["held-out real"]
-    met = (q.confidence >= 0.97 and q.smallest_class_share >= 0.07 and q.largest_class_share <= 0.13
-           and q.frechet <= 1.3 * real.frechet and wall <= 60)
+    met = digits_targets_met(q, real, wall)
     print(f"\ndigits DCGAN ({gan.DIGITS_CODES} latent codes): {cfg.steps} steps in {wall:.1f} s; scored by a "
           f"classifier on the train split")
     print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'class shares':>13} "
