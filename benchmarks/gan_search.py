@@ -10,9 +10,11 @@ larger batch, the least-squares loss, an EMA of the generator's weights (``torch
 **discrete latent code** (``gan.CodeGenerator``: the first coordinate of z ~ N(0, I) picks one of K learned
 embeddings, k = floor(K Phi(z_0)), that the generator reads beside z: the generator may jump between codes, so
 it need not draw the blends between classes or modes that a continuous map of a Gaussian must), and for the
-digits **rejection by D** (of 1250 samples, the 1000 that D scores highest). The digits variant "5000, lazy,
-200 codes" is the recipe that ``benchmarks/gan.py`` trains (``gan.DIGITS_LONG``, ``gan.DIGITS_CODES``); no
-mixture variant meets the 95% target on every seed of the grid.
+digits **rejection by D** (of 1250 samples, the 1000 that D scores highest), and for the mixtures **code
+revival** (every 250 steps over the first 70% of training, the codes whose samples D scores lowest get a new
+embedding, copied from a better code or drawn afresh, as dead codebook entries are in VQ-VAEs). The digits
+variant "5000, lazy, 200 codes" is the recipe that ``benchmarks/gan.py`` trains (``gan.DIGITS_LONG``,
+``gan.DIGITS_CODES``); no mixture variant meets the 95% target on every seed of the grid.
 
 Digits: 1000 samples of each trained generator (z from seed + 1), scored by ``benchmarks/gan.py``'s classifier
 against half of the test split: mean confidence (target >= 0.97), smallest and largest predicted class share
@@ -73,18 +75,48 @@ MIXTURES: dict[str, dict[str, Any]] = {
     "250 codes": dict(codes={"ring": 250, "grid": 250}),
     "250 codes, final lr 0.2%": dict(codes={"ring": 250, "grid": 250}, config=dict(lr_final_frac=0.002)),
     "500 codes, 5000 steps": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000)),
+    "500 codes, 5000, copy revival": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000),
+                                          revive=("copy", 0.05)),
+    "500 codes, 5000, random revival": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000),
+                                            revive=("random", 0.1)),
 }
+_REVIVE_EVERY, _REVIVE_UNTIL, _REVIVE_DRAWS = 250, 0.7, 8
+
+
+def _revive(state: gan.GANState, gen: torch.Generator, mode: str, frac: float) -> None:
+    """Code revival (as for a VQ-VAE's dead codebook entries): the share ``frac`` of the codes whose samples D
+    scores lowest get a new embedding: a copy of a code from D's better half plus noise 0.05 ("copy"), or a
+    fresh N(0, I) draw ("random")."""
+    code_gen = state.G.net  # ScaledGenerator(CodeGenerator(CodeMLP))
+    k, emb = code_gen.n_codes, code_gen.net.embed.weight
+    with torch.no_grad():
+        u = torch.arange(k).repeat_interleave(_REVIVE_DRAWS) + torch.rand(k * _REVIVE_DRAWS, generator=gen)
+        u = u / k
+        z = gan.sample_latent(k * _REVIVE_DRAWS, state.config.latent_dim, generator=gen)
+        z[:, 0] = torch.special.ndtri(u.clamp(1e-6, 1 - 1e-6))  # _REVIVE_DRAWS draws of every code
+        order = torch.argsort(state.D(state.G(z)).view(k, _REVIVE_DRAWS).mean(1))
+        n_bad = max(1, int(frac * k))
+        bad, good = order[:n_bad], order[k // 2:]
+        if mode == "copy":
+            src = good[torch.randint(len(good), (n_bad,), generator=gen)]
+            emb[bad] = emb[src] + 0.05 * torch.randn(n_bad, emb.shape[1], generator=gen)
+        else:
+            emb[bad] = torch.randn(n_bad, emb.shape[1], generator=gen)
 
 
 def _train(state: gan.GANState, sample: Callable[[int, torch.Generator], torch.Tensor], seed: int,
-           ema: float) -> nn.Module:
-    """Train for config.steps; return G, or its EMA copy."""
+           ema: float, revive: tuple[str, float] | None = None) -> nn.Module:
+    """Train for config.steps (reviving codes every 250 steps over the first 70% if ``revive``); return G,
+    or its EMA copy."""
     avg = AveragedModel(state.G, multi_avg_fn=get_ema_multi_avg_fn(ema), use_buffers=True) if ema else None
     gen = torch.Generator().manual_seed(seed)
     state.G.train()
     state.D.train()
-    for _ in range(state.config.steps):
+    steps = state.config.steps
+    for i in range(steps):
         gan.train_step(state, sample, generator=gen)
+        if revive is not None and (i + 1) % _REVIVE_EVERY == 0 and i + 1 < _REVIVE_UNTIL * steps:
+            _revive(state, gen, *revive)
         if avg is not None:
             avg.update_parameters(state.G)
     return state.G if avg is None else avg.module
@@ -143,7 +175,7 @@ def run_mixtures(variants: list[str], seeds: list[int], mixtures: list[str]) -> 
                 n_codes = opts.get("codes", {}).get(mix_name, 0)
                 G, D = gan.make_models(cfg, generator=g, **nets, n_codes=n_codes)
                 net = _train(gan.init_state(G, D, cfg), gan.mixture_sampler(mixture), seed,
-                             opts.get("ema", 0.0))
+                             opts.get("ema", 0.0), opts.get("revive"))
                 wall = time.perf_counter() - start
                 x = gan.generate(net, 2500, cfg.latent_dim,
                                  generator=torch.Generator().manual_seed(10_000 + seed))
