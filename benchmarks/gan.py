@@ -211,10 +211,10 @@ def run_digits(path: pathlib.Path, device: str, seed: int = 0) -> dict:
           f"classifier on the train split")
     print(f"{'samples':<24} {'confidence':>10} {'label entropy':>14} {'classes':>8} {'class shares':>13} "
           f"{'Frechet':>8}")
-    for name, q in scores.items():
-        shares = f"{q.smallest_class_share:.1%}-{q.largest_class_share:.1%}"
-        print(f"{name:<24} {q.confidence:>10.3f} {q.class_entropy:>14.2f} {q.classes_covered:>8d} "
-              f"{shares:>13} {q.frechet:>8.2f}")
+    for name, s in scores.items():
+        shares = f"{s.smallest_class_share:.1%}-{s.largest_class_share:.1%}"
+        print(f"{name:<24} {s.confidence:>10.3f} {s.class_entropy:>14.2f} {s.classes_covered:>8d} "
+              f"{shares:>13} {s.frechet:>8.2f}")
     print("(Frechet distance to half of the test split, in the classifier's 64 hidden features; "
           "label entropy in bits, uniform = 3.32)")
     print(f"targets (1000 samples: confidence >= 0.97, every class 7%-13%, Frechet <= 1.3 x held-out real's "

@@ -782,8 +782,9 @@ def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 
     g_net: nn.Module
     if n_codes:
         mlp = training.mlp([2 * latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
-        embed = training.build(lambda: nn.Embedding(n_codes, latent), generator=generator)
-        g_net = CodeGenerator(CodeMLP(mlp, embed), n_codes)  # type: ignore[arg-type]
+        embed = checks.instance("embed", training.build(lambda: nn.Embedding(n_codes, latent),
+                                                         generator=generator), nn.Embedding)
+        g_net = CodeGenerator(CodeMLP(mlp, embed), n_codes)
     else:
         g_net = training.mlp([latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
     d_net = training.mlp([data_dim, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
