@@ -90,7 +90,8 @@ MIXTURES: dict[str, dict[str, Any]] = {
                                              revive=("random", 0.1)),
     "250 codes, scale 1, EMA, 12000": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
                                            config=dict(steps=12000)),
-    # G's MLP reads 0.1 z beside e_k: the code, not z, has to carry the choice of mode
+    # G's MLP reads 0.1 z beside e_k, meant to leave the choice of mode to the code rather than to z;
+    # "..." stands for "250 codes, scale 1, EMA"
     "250 codes, scale 1, EMA, z x 0.1": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
                                              z_scale=0.1),
     "..., z x 0.1, 9000 steps": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
