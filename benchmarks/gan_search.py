@@ -72,34 +72,35 @@ DIGITS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "5000, lazy, 300 codes": (dict(steps=5000, **_LAZY), dict(codes=300)),
     "5000, lazy, 500 codes": (dict(steps=5000, **_LAZY), dict(codes=500)),
 }
+
+
+def _codes(k: int) -> dict[str, int]:
+    """The same number of codes on the ring and the grid."""
+    return {"ring": k, "grid": k}
+
+
+# "250 codes, scale 1, EMA": the networks in the data's units on the grid too (scale 1, not MIXTURE_NETS' 4),
+# and an EMA of G; "...": that, with G's MLP reading 0.1 z beside e_k (meant to leave the mode to the code)
+_S1_EMA: dict[str, Any] = dict(codes=_codes(250), nets={"scale": 1.0}, ema=0.998)
+_Z01: dict[str, Any] = dict(_S1_EMA, z_scale=0.1)
 MIXTURES: dict[str, dict[str, Any]] = {
     "recipe": {},
     "EMA 0.999": dict(ema=0.999),
     "codes (ring 32, grid 50)": dict(codes={"ring": 32, "grid": 50}),
-    "250 codes": dict(codes={"ring": 250, "grid": 250}),
-    "250 codes, final lr 0.2%": dict(codes={"ring": 250, "grid": 250}, config=dict(lr_final_frac=0.002)),
-    "500 codes, 5000 steps": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000)),
-    "500 codes, 5000, copy revival": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000),
-                                          revive=("copy", 0.05)),
-    "500 codes, 5000, random revival": dict(codes={"ring": 500, "grid": 500}, config=dict(steps=5000),
+    "250 codes": dict(codes=_codes(250)),
+    "250 codes, final lr 0.2%": dict(codes=_codes(250), config=dict(lr_final_frac=0.002)),
+    "500 codes, 5000 steps": dict(codes=_codes(500), config=dict(steps=5000)),
+    "500 codes, 5000, copy revival": dict(codes=_codes(500), config=dict(steps=5000), revive=("copy", 0.05)),
+    "500 codes, 5000, random revival": dict(codes=_codes(500), config=dict(steps=5000),
                                             revive=("random", 0.1)),
-    # the networks in the data's units on the grid too (scale 1, not MIXTURE_NETS' 4)
-    "250 codes, scale 1": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}),
-    "250 codes, scale 1, EMA 0.998": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998),
-    "250 codes, scale 1, EMA, revival": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
-                                             revive=("random", 0.1)),
-    "250 codes, scale 1, EMA, 12000": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
-                                           config=dict(steps=12000)),
-    # G's MLP reads 0.1 z beside e_k, meant to leave the choice of mode to the code rather than to z;
-    # "..." stands for "250 codes, scale 1, EMA"
-    "250 codes, scale 1, EMA, z x 0.1": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
-                                             z_scale=0.1),
-    "..., z x 0.1, 9000 steps": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
-                                     z_scale=0.1, config=dict(steps=9000)),
-    "..., z x 0.1, R1 weight 1": dict(codes={"ring": 250, "grid": 250}, nets={"scale": 1.0}, ema=0.998,
-                                      z_scale=0.1, config=dict(r1_gamma=1.0)),
-    "..., z x 0.1, 200 codes": dict(codes={"ring": 200, "grid": 200}, nets={"scale": 1.0}, ema=0.998,
-                                    z_scale=0.1),
+    "250 codes, scale 1": dict(codes=_codes(250), nets={"scale": 1.0}),
+    "250 codes, scale 1, EMA 0.998": _S1_EMA,
+    "250 codes, scale 1, EMA, revival": dict(_S1_EMA, revive=("random", 0.1)),
+    "250 codes, scale 1, EMA, 12000": dict(_S1_EMA, config=dict(steps=12000)),
+    "250 codes, scale 1, EMA, z x 0.1": _Z01,
+    "..., z x 0.1, 9000 steps": dict(_Z01, config=dict(steps=9000)),
+    "..., z x 0.1, R1 weight 1": dict(_Z01, config=dict(r1_gamma=1.0)),
+    "..., z x 0.1, 200 codes": dict(_Z01, codes=_codes(200)),
 }
 
 

@@ -782,8 +782,7 @@ def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 
     g_net: nn.Module
     if n_codes:
         mlp = training.mlp([2 * latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
-        embed = checks.instance("embed", training.build(lambda: nn.Embedding(n_codes, latent),
-                                                         generator=generator), nn.Embedding)
+        embed = training.build(lambda: nn.Embedding(n_codes, latent), generator=generator)
         g_net = CodeGenerator(CodeMLP(mlp, embed), n_codes)
     else:
         g_net = training.mlp([latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
@@ -828,6 +827,7 @@ def make_conv_models(latent_dim: int = 16, width: int = 32, *, generator: torch.
         raise checks.BadArgument(f"n_codes must be 0 for a class-conditional GAN (n_classes={n_classes}), "
                                  f"got {n_codes}")
     G: nn.Module
+    D: nn.Module
     if n_codes:
         G = CodeGenerator(training.build(lambda: ConditionalConvGenerator(latent_dim, n_codes, width),
                                          generator=generator), n_codes)

@@ -16,7 +16,7 @@ import copy
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Literal, cast, get_args, overload
+from typing import Any, Literal, get_args, overload
 
 import numpy as np
 import torch
@@ -124,7 +124,7 @@ class PixelCNN(nn.Module):
             return nn.ModuleList(out)
 
         # seeded init, global RNG untouched; build() returns the factory's ModuleList
-        self.layers = cast(nn.ModuleList, training.build(layers, generator=generator))
+        self.layers = training.build(layers, generator=generator)
         for m in self.layers.modules():  # build() leaves buffers uninitialised (meta device): rewrite masks
             if isinstance(m, MaskedConv2d):
                 m.reset_mask()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import torch
@@ -33,7 +33,10 @@ _INITIALISED = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)
 _RESET = (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)  # deterministic reset_parameters()
 
 
-def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
+_M = TypeVar("_M", bound=nn.Module)  # init_default_ returns the module it is given, build what factory makes
+
+
+def init_default_(module: _M, generator: torch.Generator) -> _M:
     """Re-draw each linear/conv weight and bias, and each embedding, from ``generator`` as PyTorch would."""
     checks.instance("module", module, nn.Module)
     checks.torch_generator("generator", generator)
@@ -51,7 +54,7 @@ def init_default_(module: nn.Module, generator: torch.Generator) -> nn.Module:
     return module
 
 
-def build(factory: Callable[[], nn.Module], *, generator: torch.Generator) -> nn.Module:
+def build(factory: Callable[[], _M], *, generator: torch.Generator) -> _M:
     """``factory()`` constructed without touching torch's global RNG, then initialised from ``generator``.
 
     The module is built on the ``meta`` device (PyTorch's own initialisation draws nothing there), moved to
@@ -88,7 +91,7 @@ def mlp(sizes: Sequence[int], *, generator: torch.Generator,
                 out.append(act())
         return nn.Sequential(*out)
 
-    return build(layers, generator=generator)  # type: ignore[return-value]
+    return build(layers, generator=generator)
 
 
 def progress_bar(total: int, *, desc: str, enabled: bool = True) -> Any:
