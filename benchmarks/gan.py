@@ -1,20 +1,22 @@
-"""Benchmark notebook 04's GANs: 2-D mode coverage (ring, grid; 5 seeds each), the ring ablation, the losses
-side by side, and the digits DCGAN.
+"""Benchmark notebook 04's GANs: 2-D mode coverage (ring, grid; 5 seeds each) of the MLP recipe and of the
+mixture generator, the ring ablation, the losses side by side, and the digits DCGAN.
 
 Usage: python benchmarks/gan.py OUTDIR DIGITS_NPY [--seeds 0 1 2 3 4] [--skip-mixtures] [--skip-digits]
                                  [--skip-ablation] [--skip-losses] [--skip-conditional]
+                                 [--skip-mixture-generator]
 
 Writes OUTDIR/{ring,grid}_seed{S}.npy (2500 evaluation samples G(z), z ~ N(0, I), shape (2500, 2)),
-OUTDIR/{ring,grid}_seed{S}_jbt.npy (2500 samples after Jacobian-based truncation: of 2778 draws of z, the
-10% with the largest ||dG/dz|| rejected) and DIGITS_NPY (1000 generated digits, float32 (1000, 8, 8) in
-[0, 1]) of the digits DCGAN's long recipe (gan.DIGITS_LONG: 5000 steps; G reading gan.DIGITS_CODES codes of
-z), scored against issue #13's targets. The ablation trains notebook 04's one-change-at-a-time variants of
-the ring recipe (gan.ABLATION: 2000 steps, batches of 64) for each seed and saves nothing; so does the loss
-comparison (gan.LOSS_COMPARISON: non-saturating, LSGAN and WGAN-GP at that budget, on the ring and the grid,
-with how closely D's signal follows the samples' distance to the modes). The class-conditional DCGAN (for
-each seed) writes DIGITS_NPY's folder/<stem>_conditional_seed{S}.npz: x (1000, 8, 8) float32 in [0, 1], 100
-per class, and y (1000,) their labels. Prints a table per part, then one JSON object on the last line with
-per-seed metrics and wall times. A run's wall time covers training and both evaluations.
+OUTDIR/{ring,grid}_seed{S}_jbt.npy (2500 samples after Jacobian-based truncation: of 2778 draws of z, the 10%
+with the largest ||dG/dz|| rejected), OUTDIR/{ring,grid}_seed{S}_mixg.npy (2500 samples G(z) of the mixture
+generator, gan.MixtureGenerator with gan.mixture_g_config: #13's point 4) and DIGITS_NPY (1000 generated
+digits, float32 (1000, 8, 8) in [0, 1]) of the digits DCGAN's long recipe (gan.DIGITS_LONG: 5000 steps; G
+reading gan.DIGITS_CODES codes of z), scored against issue #13's targets. The ablation trains notebook 04's
+one-change-at-a-time variants of the ring recipe (gan.ABLATION: 2000 steps, batches of 64) for each seed and
+saves nothing; so does the loss comparison (gan.LOSS_COMPARISON: non-saturating, LSGAN and WGAN-GP at that
+budget, on the ring and the grid, with how closely D's signal follows the samples' distance to the modes). The
+class-conditional DCGAN (for each seed) writes DIGITS_NPY's folder/<stem>_conditional_seed{S}.npz: x (1000, 8,
+8) float32 in [0, 1], 100 per class, and y (1000,) their labels. Prints a table per part, then one JSON object
+on the last line with per-seed metrics and wall times. A run's wall time covers training and both evaluations.
 """
 
 from __future__ import annotations
@@ -34,39 +36,59 @@ import torch
 from lecture_utils import gan, gan_eval
 from lecture_utils.data import DigitsSplit, load_digits_split
 
+# The two generators of the mixtures part: the MLP recipe (notebook 04, section 5), whose samples are also
+# Jacobian-truncated, and the mixture generator (gan.MixtureGenerator, #13 point 4), whose plain samples are
+# the point. name: (config, networks, file suffix of its plain samples)
+GENERATORS = {
+    "MLP recipe": (gan.mixture_config, gan.MIXTURE_NETS, ""),
+    "mixture generator": (gan.mixture_g_config, gan.MIXTURE_G_NETS, "_mixg"),
+}
 
-def run_mixtures(outdir: pathlib.Path, seeds: list[int], device: str) -> list[dict]:
-    """Train the recipe on the ring and the grid for each seed; save samples; print a table."""
+
+def run_mixtures(outdir: pathlib.Path, seeds: list[int], device: str, generator: str) -> list[dict]:
+    """Train ``generator``'s recipe on the ring and the grid for each seed; save samples; print a table."""
+    make_config, nets, suffix = GENERATORS[generator]
     rows = []
-    print(f"{'':<13} {'plain G(z)':^21} {'Jacobian-truncated':^21}")
-    print(f"{'mixture':<8} {'seed':>4} {'modes':>7} {'high quality':>13} {'modes':>7} {'high quality':>13} "
-          f"{'wall (s)':>9}")
+    print(f"\n{generator}: {'plain G(z)':^29} {'Jacobian-truncated':^21}")
+    print(f"{'mixture':<8} {'seed':>4} {'modes':>7} {'high quality':>13} {'width':>7} {'modes':>7} "
+          f"{'high quality':>13} {'wall (s)':>9}")
     for name, mixture in [("ring", gan.ring_mixture()), ("grid", gan.grid_mixture())]:
         for seed in seeds:
-            cfg = gan.mixture_config(name)
+            cfg = make_config(name)
             start = time.perf_counter()
-            run = gan.train_mixture(mixture, cfg, seed=seed, device=device, **gan.MIXTURE_NETS[name])
+            run = gan.train_mixture(mixture, cfg, seed=seed, device=device, **nets[name])
             wall = time.perf_counter() - start
-            np.save(outdir / f"{name}_seed{seed}.npy", run.samples.astype(np.float32))
-            np.save(outdir / f"{name}_seed{seed}_jbt.npy", run.samples_jbt.astype(np.float32))
+            np.save(outdir / f"{name}_seed{seed}{suffix}.npy", run.samples.astype(np.float32))
+            if not suffix:  # the MLP recipe's truncated samples, as before
+                np.save(outdir / f"{name}_seed{seed}_jbt.npy", run.samples_jbt.astype(np.float32))
             c, cj = run.coverage, run.coverage_jbt
+            width = c.median_distance / mixture.std
             rows.append({"mixture": name, "seed": seed, "n_modes": c.n_modes, "steps": cfg.steps,
                          "modes_covered": c.modes_covered, "high_quality": round(c.high_quality, 4),
+                         "median_distance_std": round(width, 2),
                          "modes_covered_jbt": cj.modes_covered, "high_quality_jbt": round(cj.high_quality, 4),
                          "wall_s": round(wall, 1)})
             print(f"{name:<8} {seed:>4} {c.modes_covered:>3}/{c.n_modes:<3} {100 * c.high_quality:>12.1f}% "
-                  f"{cj.modes_covered:>3}/{cj.n_modes:<3} {100 * cj.high_quality:>12.1f}% {wall:>9.1f}",
-                  flush=True)
+                  f"{width:>7.2f} {cj.modes_covered:>3}/{cj.n_modes:<3} {100 * cj.high_quality:>12.1f}% "
+                  f"{wall:>9.1f}", flush=True)
         mine = [r for r in rows if r["mixture"] == name]
-        keys = ("modes_covered", "high_quality", "modes_covered_jbt", "high_quality_jbt", "wall_s")
+        keys = ("modes_covered", "high_quality", "median_distance_std", "modes_covered_jbt",
+                "high_quality_jbt", "wall_s")
         mean = {k: np.mean([r[k] for r in mine]) for k in keys}
         print(f"{name:<8} {'mean':>4} {mean['modes_covered']:>7.1f} {100 * mean['high_quality']:>12.1f}% "
-              f"{mean['modes_covered_jbt']:>7.1f} {100 * mean['high_quality_jbt']:>12.1f}% "
-              f"{mean['wall_s']:>9.1f}", flush=True)
+              f"{mean['median_distance_std']:>7.2f} {mean['modes_covered_jbt']:>7.1f} "
+              f"{100 * mean['high_quality_jbt']:>12.1f}% {mean['wall_s']:>9.1f}", flush=True)
     n_draws = math.ceil(2500 / (1 - gan.JBT_REJECT))
     print(f"(Jacobian-truncated: of {n_draws} draws of z, the {gan.JBT_REJECT:.0%} with the largest "
-          "||dG/dz|| rejected; high quality = within 3 std of the nearest mode)")
+          "||dG/dz|| rejected; high quality = within 3 std of the nearest mode; width = the samples' median "
+          f"distance to their nearest mode in std, {math.sqrt(2 * math.log(2)):.2f} for the data itself)")
     return rows
+
+
+def _targets_met(rows: list[dict], suffix: str) -> bool:
+    """#13's point 4: every mode covered, at least 95% high quality, and at most 60 s, on every run."""
+    return all(r[f"modes_covered{suffix}"] == r["n_modes"] and r[f"high_quality{suffix}"] >= 0.95
+               and r["wall_s"] <= 60 for r in rows)
 
 
 def run_ablation(seeds: list[int], device: str) -> list[dict]:
@@ -230,6 +252,7 @@ def main() -> None:
     parser.add_argument("digits_path", type=pathlib.Path, help="where to save the (1000, 8, 8) digits")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--skip-mixtures", action="store_true")
+    parser.add_argument("--skip-mixture-generator", action="store_true")
     parser.add_argument("--skip-digits", action="store_true")
     parser.add_argument("--skip-ablation", action="store_true")
     parser.add_argument("--skip-losses", action="store_true")
@@ -244,12 +267,14 @@ def main() -> None:
                     "machine": {"python": platform.python_version(), "torch": torch.__version__,
                                 "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}}
     if not args.skip_mixtures:
-        rows = run_mixtures(args.outdir, args.seeds, device)
+        rows = run_mixtures(args.outdir, args.seeds, device, "MLP recipe")
         result["mixtures"] = rows
         for suffix in ("", "_jbt"):
-            result[f"targets_met{suffix or '_plain'}"] = all(
-                r[f"modes_covered{suffix}"] == r["n_modes"] and r[f"high_quality{suffix}"] >= 0.95
-                and r["wall_s"] <= 60 for r in rows)
+            result[f"targets_met{suffix or '_plain'}"] = _targets_met(rows, suffix)
+    if not args.skip_mixture_generator:
+        rows = run_mixtures(args.outdir, args.seeds, device, "mixture generator")
+        result["mixture_generator"] = rows
+        result["targets_met_mixture_generator"] = _targets_met(rows, "")
     if not args.skip_ablation:
         result["ablation"] = run_ablation(args.seeds, device)
     if not args.skip_losses:

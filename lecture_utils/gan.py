@@ -8,6 +8,7 @@ Scoring samples (mode coverage, the digit scorer, Frechet distance, nearest neig
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,15 +26,16 @@ from lecture_utils import checks, gan_eval, training
 
 __all__ = [
     "ABLATION", "DIGITS_CODES", "DIGITS_LONG", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "LOSS_COMPARISON",
-    "MIXTURE_NETS", "CodeGenerator", "CodeMLP", "ConditionalConvGenerator", "ConvDiscriminator",
-    "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureRun", "ProjectionDiscriminator",
-    "ScaledDiscriminator", "ScaledGenerator", "SignalTrack", "critic_signal", "d_loss_bce", "d_loss_lsgan",
-    "digits_config", "discriminator_surface", "distance_tracker", "g_loss", "generate", "generate_jbt",
-    "gradient_penalty", "grid_mixture", "init_state", "jacobian_norms", "js_divergence", "labelled_sampler",
-    "latent_code", "make_conv_models", "make_models", "mixture_ablation_config", "mixture_config",
-    "mixture_loss_config", "mixture_sampler", "optimal_discriminator", "plot_gan_lab", "plot_samples",
-    "ring_mixture", "sample_latent", "sample_mixture", "signal_track", "tensor_sampler", "train",
-    "train_mixture", "train_step",
+    "MIXTURE_G", "MIXTURE_G_NETS", "MIXTURE_NETS", "CodeGenerator", "CodeMLP", "ConditionalConvGenerator",
+    "ConvDiscriminator", "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureGenerator",
+    "MixtureRun", "ProjectionDiscriminator", "ScaledDiscriminator", "ScaledGenerator", "SignalTrack",
+    "critic_signal", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface",
+    "distance_tracker", "g_loss", "generate", "generate_jbt", "gradient_penalty", "grid_mixture",
+    "init_state", "jacobian_norms", "js_divergence", "labelled_sampler", "latent_code", "make_conv_models",
+    "make_models", "mixture_ablation_config", "mixture_config", "mixture_g_config", "mixture_loss_config",
+    "mixture_sampler", "optimal_discriminator", "plot_gan_lab", "plot_samples", "ring_mixture",
+    "sample_latent", "sample_mixture", "signal_track", "tensor_sampler", "train", "train_mixture",
+    "train_step",
 ]
 
 Loss = Literal["saturating", "non_saturating", "lsgan", "wgan_gp"]
@@ -259,6 +261,62 @@ class CodeMLP(nn.Module):
         return self.mlp(torch.cat([z, self.embed(k)], dim=1))
 
 
+class MixtureGenerator(nn.Module):
+    """G(z) = scale (m_k + A_k z_{1:}): a mixture of K Gaussians with learned means m_k, matrices A_k and
+    weights pi = softmax(w), whose component k = F_pi^{-1}(Phi(z_0)) is drawn by inverse-transform sampling.
+
+    Like ``CodeGenerator``, G may jump between components, so it need not draw samples in the gaps between
+    modes; unlike its codes, the components are not equally likely: pi is learned, so G can balance the modes'
+    masses without moving a component across a gap. z ~ N(0, I) stays the only input (latent_dim >= 2)."""
+
+    def __init__(self, n_components: int, latent_dim: int, *, generator: torch.Generator, data_dim: int = 2,
+                 scale: float = 1.0, width: float = 0.01) -> None:
+        super().__init__()
+        k = self.n_components = checks.integer("n_components", n_components, low=2)
+        latent = checks.integer("latent_dim", latent_dim, low=2)
+        generator = checks.torch_generator("generator", generator)
+        data_dim = checks.positive_int("data_dim", data_dim)
+        self.scale, width = checks.positive("scale", scale), checks.positive("width", width)
+        self.logits = nn.Parameter(torch.zeros(k))  # w: pi = softmax(w) starts uniform
+        self.means = nn.Parameter(torch.randn(k, data_dim, generator=generator))
+        self.mats = nn.Parameter(width / math.sqrt(latent - 1) * torch.randn(k, data_dim, latent - 1,
+                                                                              generator=generator))
+
+    def weights(self) -> torch.Tensor:
+        """The mixture weights pi (K,)."""
+        return torch.softmax(self.logits, 0)
+
+    def component(self, z: torch.Tensor) -> torch.Tensor:
+        """k = F_pi^{-1}(Phi(z_0)) of each row of z: component k is drawn with probability pi_k."""
+        z, latent = checks.instance("z", z, torch.Tensor), self.mats.shape[2] + 1
+        if z.dim() != 2 or z.shape[1] != latent:
+            raise checks.BadArgument(f"z must be a batch of latent vectors (n, {latent}), got shape "
+                                     f"{tuple(z.shape)}")
+        cdf = torch.cumsum(self.weights().detach(), 0)
+        u = torch.special.ndtr(z[:, 0]).contiguous()
+        return torch.searchsorted(cdf, u, right=True).clamp(max=self.n_components - 1)
+
+    def sample(self, z: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+        """scale (m_k + A_k z_{1:}) for given components k (n,)."""
+        return self.scale * (self.means[k] + torch.einsum("nij,nj->ni", self.mats[k], z[:, 1:]))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.sample(z, self.component(z))
+
+    def generator_loss(self, D: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor,
+                       loss: Loss) -> tuple[torch.Tensor, torch.Tensor]:
+        """The training loss of G and D's outputs on the samples it used.
+
+        Each row's component is drawn uniformly (``latent_code``), so every component, however small its
+        weight, keeps learning from D where to be (the loss ``loss`` of its own samples). The weights descend
+        sum_k pi_k E[-D(G_k(z))]: with a logistic D the logit estimates log p_data / p_G, so this is the
+        gradient of KL(p_G || p_data), which drops components whose samples fall off the data."""
+        k = latent_code(z, self.n_components)
+        out = D(self.sample(z, k))
+        ratio = self.n_components * self.weights()[k]  # pi_k / (1 / K): uniform draws reweighted to pi
+        return _G_LOSSES[loss](out) + (ratio * -out.detach()).mean(), out
+
+
 class ProjectionDiscriminator(nn.Module):
     """DCGAN discriminator with a projection for labels (Miyato and Koyama, 2018):
     D(x, y) = w . phi(x) + embed(y) . phi(x), one logit per image."""
@@ -319,6 +377,8 @@ class GANConfig:
     r1_every: int = 1  # apply R1 on every k-th step only, with weight k * r1_gamma (lazy regularisation)
     lr_decay: bool = True  # cosine decay of both learning rates to lr_final_frac of their start
     lr_final_frac: float = 0.02
+    ema: float = 0.0  # decay of an EMA of G's weights (state.G_ema, the G a run is evaluated with); 0: off
+    lr_pi: float = 0.0  # learning rate of a MixtureGenerator's weights (0: lr_g)
 
     def __post_init__(self) -> None:
         self.loss = checks.choice("loss", self.loss, LOSSES)
@@ -339,6 +399,8 @@ class GANConfig:
         self.gp_lambda = checks.nonnegative("gp_lambda", self.gp_lambda)
         self.lr_decay = checks.flag("lr_decay", self.lr_decay)
         self.lr_final_frac = checks.unit_interval("lr_final_frac", self.lr_final_frac)
+        self.ema = checks.unit_interval("ema", self.ema, high_open=True)
+        self.lr_pi = checks.nonnegative("lr_pi", self.lr_pi)
 
 
 def _new_history() -> training.History:
@@ -356,6 +418,7 @@ class GANState:
     config: GANConfig
     step: int = 0
     history: training.History = field(default_factory=_new_history)
+    G_ema: nn.Module | None = None  # with config.ema > 0: the EMA of G's weights, updated after each G step
 
     def __post_init__(self) -> None:
         checks.instance("G", self.G, nn.Module)
@@ -364,15 +427,27 @@ class GANState:
         checks.instance("opt_d", self.opt_d, torch.optim.Optimizer)
         checks.instance("config", self.config, GANConfig)
         self.step = checks.nonnegative_int("step", self.step)
+        if self.G_ema is not None:
+            checks.instance("G_ema", self.G_ema, nn.Module)
 
 
 def init_state(G: nn.Module, D: nn.Module, config: GANConfig) -> GANState:
     """Wrap two networks with Adam optimisers into a training state."""
     G, D = checks.instance("G", G, nn.Module), checks.instance("D", D, nn.Module)
     checks.instance("config", config, GANConfig)
-    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=config.betas, fused=True)
-    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=config.betas, fused=True)
-    return GANState(G, D, opt_g, opt_d, config)
+    groups: list[dict[str, Any]] = [{"params": list(G.parameters()), "base_lr": config.lr_g}]
+    if isinstance(G, MixtureGenerator):  # its weights learn at their own rate
+        groups = [{"params": [p for p in G.parameters() if p is not G.logits], "base_lr": config.lr_g},
+                  {"params": [G.logits], "base_lr": config.lr_pi or config.lr_g}]
+    for group in groups:
+        group["lr"] = group["base_lr"]
+    opt_g = torch.optim.Adam(groups, betas=config.betas, fused=True)
+    opt_d = torch.optim.Adam([{"params": list(D.parameters()), "lr": config.lr_d, "base_lr": config.lr_d}],
+                             betas=config.betas, fused=True)
+    G_ema = None
+    if config.ema > 0:
+        G_ema = copy.deepcopy(G).requires_grad_(False)
+    return GANState(G, D, opt_g, opt_d, config, G_ema=G_ema)
 
 
 def _d_loss(state: GANState, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
@@ -457,7 +532,7 @@ def _set_lr(state: GANState) -> None:
     scale = cfg.lr_final_frac + (1 - cfg.lr_final_frac) * 0.5 * (1 + math.cos(math.pi * frac))
     for opt, lr in ((state.opt_g, cfg.lr_g), (state.opt_d, cfg.lr_d)):
         for group in opt.param_groups:
-            group["lr"] = lr * scale
+            group["lr"] = group.get("base_lr", lr) * scale
 
 
 def train_step(state: GANState, sample_real: Callable[[int, torch.Generator], torch.Tensor], *,
@@ -482,14 +557,23 @@ def train_step(state: GANState, sample_real: Callable[[int, torch.Generator], to
         state.opt_d.step()
     z = sample_latent(cfg.batch_size, cfg.latent_dim, generator=generator, device=device)
     y_gen = _fake_labels(cfg, generator, device)
-    fake_out = D(G(z)) if y_gen is None else D(G(z, y_gen), y_gen)
-    g_loss = _G_LOSSES[cfg.loss](fake_out)
+    if isinstance(G, MixtureGenerator):  # its own loss: uniform components, and a gradient for its weights
+        g_loss, fake_out = G.generator_loss(D, z, cfg.loss)
+    else:
+        fake_out = D(G(z)) if y_gen is None else D(G(z, y_gen), y_gen)
+        g_loss = _G_LOSSES[cfg.loss](fake_out)
     g_params = [p for p in G.parameters() if p.requires_grad]
     grads = torch.autograd.grad(g_loss, g_params)  # D stays fixed: no gradient for its weights is computed
     for p, g in zip(g_params, grads, strict=True):
         p.grad = g
     grad_norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(list(grads))))
     state.opt_g.step()
+    if state.G_ema is not None:
+        with torch.no_grad():
+            for p_ema, p in zip(state.G_ema.parameters(), G.parameters(), strict=True):
+                p_ema.lerp_(p, 1.0 - cfg.ema)
+            for b_ema, b in zip(state.G_ema.buffers(), G.buffers(), strict=True):
+                b_ema.copy_(b)
     state.step += 1
     squash = torch.sigmoid if cfg.loss in ("saturating", "non_saturating") else (lambda t: t)
     record = {"d_loss": float(d_loss.detach()), "g_loss": float(g_loss.detach()),
@@ -661,6 +745,21 @@ def _config(base: dict[str, Any], overrides: dict[str, Any]) -> GANConfig:
     return GANConfig(**{**base, **overrides})
 
 
+# The mixture-generator recipe (#13 point 4): G a MixtureGenerator of 100 components in MIXTURE_NETS' units, D
+# in the data's units (it must see detail of the modes' size), an EMA of G, and weights learning 10x faster.
+MIXTURE_G_NETS: dict[str, dict[str, Any]] = {
+    name: dict(nets, n_components=100, d_scale=1.0) for name, nets in MIXTURE_NETS.items()
+}
+MIXTURE_G: dict[str, Any] = dict(ema=0.998, batch_size=512)
+
+
+def mixture_g_config(name: Literal["ring", "grid"], **overrides: Any) -> GANConfig:
+    """``mixture_config(name)`` with the MixtureGenerator's settings MIXTURE_G (its weights at 10 x lr_g)."""
+    name = checks.choice("name", name, ("ring", "grid"))
+    lr = mixture_config(name).lr_g
+    return mixture_config(name, **{**MIXTURE_G, "lr_pi": 10 * lr, **overrides})
+
+
 def mixture_config(name: Literal["ring", "grid"], **overrides: Any) -> GANConfig:
     """The 2-D recipe for 'ring' or 'grid': non-saturating loss, lazy R1 on real data, cosine lr decay."""
     name = checks.choice("name", name, ("ring", "grid"))
@@ -768,43 +867,53 @@ def signal_track(state: GANState, track: Sequence[tuple[int, float]]) -> SignalT
 
 
 def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 256, depth: int = 3,
-                scale: float = 1.0, data_dim: int = 2, device: str = "cpu",
-                n_codes: int = 0) -> tuple[nn.Module, nn.Module]:
+                scale: float = 1.0, data_dim: int = 2, device: str = "cpu", n_codes: int = 0,
+                n_components: int = 0, d_scale: float | None = None) -> tuple[nn.Module, nn.Module]:
     """MLP G (ReLU) and D (LeakyReLU 0.2), initialised from ``generator``: G first, then D; with n_codes > 0 G
-    is a ``CodeGenerator`` whose MLP reads a code of z (K = n_codes) beside z."""
+    is a ``CodeGenerator`` whose MLP reads a code of z (K = n_codes) beside z; with n_components > 0 a
+    ``MixtureGenerator`` of that many components. D works in units of ``d_scale`` (None: ``scale``)."""
     checks.instance("config", config, GANConfig)
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
     hidden, depth = checks.positive_int("hidden", hidden), checks.positive_int("depth", depth)
     data_dim, scale = checks.positive_int("data_dim", data_dim), checks.positive("scale", scale)
+    d_scale = scale if d_scale is None else checks.positive("d_scale", d_scale)
     n_codes, latent = checks.nonnegative_int("n_codes", n_codes), config.latent_dim
-    if n_codes == 1:
-        raise checks.BadArgument("n_codes must be 0 (no code) or at least 2, got 1")
-    g_net: nn.Module
-    if n_codes:
+    n_components = checks.nonnegative_int("n_components", n_components)
+    for name, n in (("n_codes", n_codes), ("n_components", n_components)):
+        if n == 1:
+            raise checks.BadArgument(f"{name} must be 0 (none) or at least 2, got 1")
+    if n_codes and n_components:
+        raise checks.BadArgument(f"n_codes must be 0 for a MixtureGenerator (n_components={n_components}), "
+                                 f"got {n_codes}")
+    G: nn.Module
+    if n_components:  # works in units of scale itself (its means and matrices)
+        G = MixtureGenerator(n_components, latent, generator=generator, data_dim=data_dim, scale=scale)
+    elif n_codes:
         mlp = training.mlp([2 * latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
         embed = training.build(lambda: nn.Embedding(n_codes, latent), generator=generator)
-        g_net = CodeGenerator(CodeMLP(mlp, embed), n_codes)
+        G = ScaledGenerator(CodeGenerator(CodeMLP(mlp, embed), n_codes), scale)
     else:
-        g_net = training.mlp([latent, *[hidden] * depth, data_dim], generator=generator, activation="relu")
+        G = ScaledGenerator(training.mlp([latent, *[hidden] * depth, data_dim], generator=generator,
+                                         activation="relu"), scale)
     d_net = training.mlp([data_dim, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
-    return (ScaledGenerator(g_net, scale).to(dev),
-            ScaledDiscriminator(nn.Sequential(d_net, nn.Flatten(0)), scale).to(dev))
+    return G.to(dev), ScaledDiscriminator(nn.Sequential(d_net, nn.Flatten(0)), d_scale).to(dev)
 
 
 def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int = 2500, hidden: int = 128,
                   depth: int = 3, scale: float = 1.0, reject: float = JBT_REJECT, device: str = "cpu",
                   progress: bool = False, callback: Callable[[GANState], None] | None = None,
-                  every: int = 0) -> MixtureRun:
-    """Train an MLP GAN on a 2-D mixture (data divided by ``scale`` inside the networks) and evaluate it."""
+                  every: int = 0, n_components: int = 0, d_scale: float | None = None) -> MixtureRun:
+    """Train a GAN (``make_models``) on a 2-D mixture and evaluate its G, or with config.ema > 0 its EMA."""
     mixture, seed = checks.instance("mixture", mixture, Mixture), checks.nonnegative_int("seed", seed)
     n_eval = checks.positive_int("n_eval", n_eval)  # checked before training, not after it
     reject = checks.unit_interval("reject", reject, high_open=True)
     G, D = make_models(config, generator=torch.Generator().manual_seed(seed), hidden=hidden, depth=depth,
-                       scale=scale, device=device)
+                       scale=scale, device=device, n_components=n_components, d_scale=d_scale)
     gen = torch.Generator().manual_seed(seed)
     state = init_state(G, D, config)
     train(state, mixture_sampler(mixture), config.steps, generator=gen, device=device, progress=progress,
           callback=callback, every=every)
+    G = G if state.G_ema is None else state.G_ema
     samples = generate(G, n_eval, config.latent_dim, generator=torch.Generator().manual_seed(10_000 + seed),
                        device=device)
     samples_jbt = generate_jbt(G, n_eval, config.latent_dim, reject=reject,

@@ -534,3 +534,78 @@ def test_mlp_code_generator_for_the_mixtures() -> None:
     again = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, depth=2, scale=4.0,
                             n_codes=6)
     assert all(torch.equal(p, q) for p, q in zip(G.parameters(), again[0].parameters(), strict=True))
+
+
+# ----------------------------------------------------------------------------- the mixture generator
+def _mixture_g(logits: list[float], latent: int = 3) -> gan.MixtureGenerator:
+    G = gan.MixtureGenerator(len(logits), latent, generator=torch.Generator().manual_seed(0), scale=2.0)
+    with torch.no_grad():
+        G.logits.copy_(torch.tensor(logits))
+    return G
+
+
+def test_mixture_generator_draws_component_k_with_probability_pi_k() -> None:
+    G = _mixture_g([0.0, 1.0, -1.0, 2.0])
+    pi = G.weights().detach()
+    assert torch.allclose(pi, torch.softmax(torch.tensor([0.0, 1.0, -1.0, 2.0]), 0))
+    z = torch.randn(200_000, 3, generator=torch.Generator().manual_seed(1))
+    k = G.component(z)
+    shares = torch.bincount(k, minlength=4).double() / len(k)
+    assert (shares - pi.double()).abs().max() < 0.004, (shares, pi)  # binomial std of a share here: 0.001
+    # inverse transform: the boundaries in Phi(z_0) are the cumulative weights
+    cdf = torch.cumsum(pi, 0)
+    z0 = torch.special.ndtri(torch.stack([cdf[0] - 1e-4, cdf[0] + 1e-4, cdf[2] + 1e-4]))
+    assert G.component(torch.cat([z0[:, None], torch.zeros(3, 2)], 1)).tolist() == [0, 1, 3]
+
+
+def test_mixture_generator_component_k_is_a_gaussian_with_mean_scale_m_k() -> None:
+    G = _mixture_g([0.0, 0.0, 0.0])
+    z = torch.randn(100_000, 3, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        x, k = G(z), G.component(z)
+        assert torch.equal(x, G.sample(z, k))
+        mats, means = G.mats.double(), G.means.double()
+    for j in range(3):
+        xj = x[k == j].double()
+        cov = 4.0 * mats[j] @ mats[j].T  # scale^2 A_k A_k^T
+        assert torch.allclose(xj.mean(0), 2.0 * means[j], atol=4 * float(cov.diag().max().sqrt()) / 100)
+        assert torch.allclose(torch.cov(xj.T), cov, rtol=0.05, atol=1e-7)
+
+
+def test_mixture_generator_weights_move_toward_the_components_d_scores_real() -> None:
+    G = _mixture_g([0.0, 0.0])
+    with torch.no_grad():
+        G.means.copy_(torch.tensor([[-1.0, 0.0], [1.0, 0.0]]))
+
+    def D(x: torch.Tensor) -> torch.Tensor:  # a fixed D: logits high on the left (component 0's side)
+        return -3.0 * x[:, 0]
+
+    z = torch.randn(512, 3, generator=torch.Generator().manual_seed(3))
+    loss, out = G.generator_loss(D, z, "non_saturating")
+    assert out.shape == (512,)
+    loss.backward()
+    assert G.logits.grad is not None and G.logits.grad[0] < 0 < G.logits.grad[1]  # a descent step raises pi_0
+    # ... and each component's mean moves up D's slope, to the left
+    assert G.means.grad is not None and bool((G.means.grad[:, 0] > 0).all())
+    opt = torch.optim.SGD(G.parameters(), lr=0.1)
+    opt.step()
+    with torch.no_grad():
+        assert float(G.generator_loss(D, z, "non_saturating")[0]) < float(loss)
+
+
+def test_mixture_generator_trains_with_the_loop_and_its_ema() -> None:
+    cfg = gan.mixture_g_config("ring", steps=3, batch_size=32)
+    assert cfg.ema == gan.MIXTURE_G["ema"] and cfg.lr_pi == pytest.approx(10 * cfg.lr_g)
+    G, D = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, depth=2, scale=4.0,
+                           n_components=5, d_scale=1.0)
+    assert isinstance(G, gan.MixtureGenerator) and isinstance(D, gan.ScaledDiscriminator) and D.scale == 1.0
+    state = gan.init_state(G, D, cfg)
+    assert [g["base_lr"] for g in state.opt_g.param_groups] == [cfg.lr_g, cfg.lr_pi]
+    assert state.G_ema is not None and state.G_ema is not G
+    before = {n: p.detach().clone() for n, p in G.named_parameters()}
+    ema_before = {n: p.detach().clone() for n, p in state.G_ema.named_parameters()}
+    gan.train_step(state, gan.mixture_sampler(gan.ring_mixture()), generator=torch.Generator().manual_seed(0))
+    for name, p in G.named_parameters():
+        assert not torch.equal(p, before[name]), name  # the weights (logits) learn too
+        ema = dict(state.G_ema.named_parameters())[name]
+        assert torch.allclose(ema, ema_before[name] + (1 - cfg.ema) * (p - ema_before[name]), atol=1e-7)
