@@ -695,9 +695,10 @@ assert all(checks_mix.values())
 # The MLP recipe's plain samples reached 94.3–95.1% on the ring and 89.6–94.9% on the grid (seeds 0–4), so the
 # mixture raises the mean from about 95% to 98% on the ring and from about 92% to 95% on the grid, in less time.
 # It does not reach 95% on every seed. The misses are components that sit two or three standard deviations off
-# a mode's centre, or one mode shared by two narrow components on either side of it: details that the
-# discriminator no longer sees by the end of training (its logits are then within about 0.01 of zero
-# everywhere, even in the gaps), so nothing moves them. On the grid, rejecting the MLP recipe's steepest draws
+# a mode's centre, one mode shared by two narrow components on either side of it, and a few wide components of
+# small weight spread over the gaps: details that the discriminator no longer sees by the end of training (in
+# the runs we inspected its logits were within about 0.01 of zero everywhere, even in the gaps), so nothing
+# moves them. On the grid, rejecting the MLP recipe's steepest draws
 # is still the more precise sampler (97.7–99.9%).
 
 # %% [markdown]
