@@ -12,7 +12,7 @@ import copy
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -755,9 +755,8 @@ MIXTURE_G: dict[str, Any] = dict(ema=0.998, batch_size=512)
 
 def mixture_g_config(name: Literal["ring", "grid"], **overrides: Any) -> GANConfig:
     """``mixture_config(name)`` with the MixtureGenerator's settings MIXTURE_G (its weights at 10 x lr_g)."""
-    name = checks.choice("name", name, ("ring", "grid"))
-    lr = mixture_config(name).lr_g
-    return mixture_config(name, **{**MIXTURE_G, "lr_pi": 10 * lr, **overrides})
+    config = mixture_config(name, **{**MIXTURE_G, **overrides})
+    return config if "lr_pi" in overrides else replace(config, lr_pi=10 * config.lr_g)
 
 
 def mixture_config(name: Literal["ring", "grid"], **overrides: Any) -> GANConfig:
