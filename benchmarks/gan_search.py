@@ -106,9 +106,11 @@ MIXTURES: dict[str, dict[str, Any]] = {
     # the mixture generator (gan.MixtureGenerator, trained by gan.train_mixture as benchmarks/gan.py does),
     # and one change at a time to its recipe (gan.mixture_g_config, gan.MIXTURE_G_NETS)
     "mixture generator": dict(mixture_g=True),
+    "mixture generator, R1 not annealed": dict(mixture_g=True, config=dict(r1_anneal_from=1.0)),
+    "mixture generator, R1 annealed from 40%": dict(mixture_g=True, config=dict(r1_anneal_from=0.4)),
     "mixture generator, R1 weight 0.01": dict(mixture_g=True, config=dict(r1_gamma=0.01)),
     "mixture generator, R1 weight 0.001": dict(mixture_g=True, config=dict(r1_gamma=0.001)),
-    "mixture generator, final lr 10%": dict(mixture_g=True, config=dict(lr_final_frac=0.1)),
+    "mixture generator, final lr 2%": dict(mixture_g=True, config=dict(lr_final_frac=0.02)),
     "mixture generator, lr_d 6e-3": dict(mixture_g=True, config=dict(lr_d=6e-3)),
     "mixture generator, LSGAN": dict(mixture_g=True, config=dict(loss="lsgan")),
     "mixture generator, EMA 0.999": dict(mixture_g=True, config=dict(ema=0.999)),

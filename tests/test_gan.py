@@ -369,6 +369,31 @@ def test_lazy_r1_applies_the_penalty_every_k_steps_with_weight_k() -> None:
         assert losses[0.3, step] - losses[0.0, step] == pytest.approx(0.5 * 0.3 * 4 * penalty, rel=1e-5)
 
 
+def test_r1_is_annealed_linearly_to_zero_from_r1_anneal_from() -> None:
+    cfg = gan.GANConfig(steps=1000, r1_gamma=0.2, r1_anneal_from=0.6)
+    weights = [gan.r1_weight(cfg, s) for s in (0, 600, 700, 800, 1000, 1200)]
+    assert weights == pytest.approx([0.2, 0.2, 0.15, 0.1, 0.0, 0.0])
+    never = gan.GANConfig(steps=1000, r1_gamma=0.2)  # the default 1.0: never annealed, even past steps
+    assert [gan.r1_weight(never, s) for s in (0, 999, 1000, 5000)] == [0.2] * 4
+    assert gan.mixture_g_config("grid").r1_anneal_from == 0.6
+    # _d_loss uses it: at 80% of the run the penalty enters at half the weight, at the end not at all.
+    real = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
+    fake = torch.randn(16, 2, generator=torch.Generator().manual_seed(1))
+    penalty = float(gan.gradient_penalty(_small_state().D, real).detach())
+    losses = {}
+    for gamma in (0.0, 0.2):
+        state = _small_state()
+        state.config = gan.GANConfig(latent_dim=2, batch_size=16, steps=1000, r1_gamma=gamma,
+                                     r1_anneal_from=0.6)
+        for step in (0, 800, 1000):
+            state.step = step
+            losses[gamma, step] = float(gan._d_loss(state, real, fake, torch.Generator())[0].detach())
+    assert penalty > 0
+    for step, weight in ((0, 0.2), (800, 0.1), (1000, 0.0)):
+        added = losses[0.2, step] - losses[0.0, step]
+        assert added == pytest.approx(0.5 * weight * penalty, rel=1e-5, abs=1e-7)
+
+
 def test_jacobian_norms_of_a_linear_and_a_kinked_generator() -> None:
     lin = torch.nn.Linear(3, 2)
     z = torch.randn(7, 3, generator=torch.Generator().manual_seed(0))
