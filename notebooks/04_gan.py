@@ -705,7 +705,7 @@ assert all(checks_mix.values())
 # samples reached 94.3–95.1% on the ring and 89.6–94.9% on the grid (seeds 0–4), so the mixture raises the mean
 # from about 95% to 99% on the ring and from about 92% to 96% on the grid, in less time. For scale, samples of
 # the data itself score $1-e^{-9/2}=98.9\%$ (a 2-D Gaussian's mass within 3 standard deviations); the ring's
-# components are a little narrower than the data's (widths 0.68–1.0 std against 1.18), which is how it scores
+# components are narrower than the data's (widths 0.68–1.0 std against 1.18), which is how it scores
 # above that. On the grid the margin is thin: one seed of twenty missed (91.1%), and seeds 1–3 run with another
 # CPU's kernels (`ATEN_CPU_CAPABILITY=avx2`: a different rounding, so a different trajectory of the game) gave
 # 96.1, 94.4 and 94.9%. The misses are components that sit two or three standard deviations off a mode's
