@@ -26,7 +26,8 @@ Digits: 1000 samples of each trained generator (z from seed + 1), scored by ``be
 against half of the test split: mean confidence (target >= 0.97), smallest and largest predicted class share
 (7%-13%), Frechet distance (<= 1.3 x held-out real digits'), and the training wall time (<= 60 s).
 Mixtures: 2500 plain samples G(z) (z from 10000 + seed, as ``gan.train_mixture``): modes covered and the
-share of high-quality samples (target >= 95% on every seed), and the wall time (<= 60 s).
+share of high-quality samples (target >= 95% on every seed), their width (median distance to the nearest mode
+in the mixture's std; the data's own is 1.18), and the wall time (<= 60 s).
 Prints a table, then one JSON object on the last line.
 """
 
@@ -106,6 +107,9 @@ MIXTURES: dict[str, dict[str, Any]] = {
     # the mixture generator (gan.MixtureGenerator, trained by gan.train_mixture as benchmarks/gan.py does),
     # and one change at a time to its recipe (gan.mixture_g_config, gan.MIXTURE_G_NETS)
     "mixture generator": dict(mixture_g=True),
+    "mixture generator, no Fourier features": dict(mixture_g=True, nets=dict(d_fourier=0)),
+    "mixture generator, Fourier scale 2": dict(mixture_g=True, nets=dict(d_fourier_scale=2.0)),
+    "mixture generator, 16 Fourier features": dict(mixture_g=True, nets=dict(d_fourier=16)),
     "mixture generator, R1 not annealed": dict(mixture_g=True, config=dict(r1_anneal_from=1.0)),
     "mixture generator, R1 annealed from 40%": dict(mixture_g=True, config=dict(r1_anneal_from=0.4)),
     "mixture generator, R1 weight 0.01": dict(mixture_g=True, config=dict(r1_gamma=0.01)),
@@ -115,7 +119,7 @@ MIXTURES: dict[str, dict[str, Any]] = {
     "mixture generator, LSGAN": dict(mixture_g=True, config=dict(loss="lsgan")),
     "mixture generator, EMA 0.999": dict(mixture_g=True, config=dict(ema=0.999)),
     "mixture generator, batch 1024, 4500": dict(mixture_g=True, config=dict(batch_size=1024, steps=4500)),
-    "mixture generator, 50 components": dict(mixture_g=True, nets=dict(n_components=50)),
+    "mixture generator, 100 components": dict(mixture_g=True, nets=dict(n_components=100)),
     "mixture generator, batch 256": dict(mixture_g=True, config=dict(batch_size=256)),
 }
 
@@ -227,7 +231,8 @@ def _mixture_run(mixture: gan.Mixture, mix_name: str, cfg: gan.GANConfig, nets: 
 
 
 def run_mixtures(variants: list[str], seeds: list[int], mixtures: list[str]) -> list[dict]:
-    print(f"{'mixture':<8} {'variant':<37} {'seed':>4} {'modes':>7} {'high quality':>13} {'wall (s)':>9}")
+    print(f"{'mixture':<8} {'variant':<37} {'seed':>4} {'modes':>7} {'high quality':>13} {'width':>6} "
+          f"{'wall (s)':>9}")
     rows = []
     for mix_name in mixtures:
         mixture = gan.ring_mixture() if mix_name == "ring" else gan.grid_mixture()
@@ -245,11 +250,13 @@ def run_mixtures(variants: list[str], seeds: list[int], mixtures: list[str]) -> 
                     wall = time.perf_counter() - start
                 else:
                     c, wall = _mixture_run(mixture, mix_name, cfg, nets, opts, seed)
+                width = c.median_distance / mixture.std  # median distance to the mode in std (data: 1.18)
                 rows.append({"mixture": mix_name, "variant": name, "seed": seed,
                              "modes_covered": c.modes_covered, "n_modes": c.n_modes,
-                             "high_quality": round(c.high_quality, 4), "wall_s": round(wall, 1)})
+                             "high_quality": round(c.high_quality, 4), "width": round(width, 2),
+                             "wall_s": round(wall, 1)})
                 print(f"{mix_name:<8} {name:<37} {seed:>4} {c.modes_covered:>3}/{c.n_modes:<3} "
-                      f"{100 * c.high_quality:>12.1f}% {wall:>9.1f}", flush=True)
+                      f"{100 * c.high_quality:>12.1f}% {width:>6.2f} {wall:>9.1f}", flush=True)
     return rows
 
 

@@ -27,9 +27,9 @@ from lecture_utils import checks, gan_eval, training
 __all__ = [
     "ABLATION", "DIGITS_CODES", "DIGITS_LONG", "HISTORY_SERIES", "JBT_REJECT", "LOSSES", "LOSS_COMPARISON",
     "MIXTURE_G", "MIXTURE_G_NETS", "MIXTURE_NETS", "CodeGenerator", "CodeMLP", "ConditionalConvGenerator",
-    "ConvDiscriminator", "ConvGenerator", "GANConfig", "GANState", "Mixture", "MixtureGenerator",
-    "MixtureRun", "ProjectionDiscriminator", "ScaledDiscriminator", "ScaledGenerator", "SignalTrack",
-    "critic_signal", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface",
+    "ConvDiscriminator", "ConvGenerator", "FourierFeatures", "GANConfig", "GANState", "Mixture",
+    "MixtureGenerator", "MixtureRun", "ProjectionDiscriminator", "ScaledDiscriminator", "ScaledGenerator",
+    "SignalTrack", "critic_signal", "d_loss_bce", "d_loss_lsgan", "digits_config", "discriminator_surface",
     "distance_tracker", "g_loss", "generate", "generate_jbt", "gradient_penalty", "grid_mixture",
     "init_state", "jacobian_norms", "js_divergence", "labelled_sampler", "latent_code", "make_conv_models",
     "make_models", "mixture_ablation_config", "mixture_config", "mixture_g_config", "mixture_loss_config",
@@ -345,6 +345,27 @@ class ScaledGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.net(z) * self.scale
+
+
+class FourierFeatures(nn.Module):
+    """x -> [x, sin(2 pi x B), cos(2 pi x B)] for fixed frequencies B ~ N(0, scale^2), (n_in, n_features).
+
+    Random Fourier features (Tancik et al., 2020): an MLP of ReLUs fits smooth functions first (its spectral
+    bias), so a D of ReLUs alone is slow to resolve detail much finer than the data's extent, such as a
+    component a little wider than a mode of the grid; sines of frequencies of order ``scale`` give it that
+    detail (too high a scale makes D wavy, and its ripples hold components away from modes)."""
+
+    def __init__(self, n_in: int, n_features: int, *, scale: float, generator: torch.Generator) -> None:
+        super().__init__()
+        n_in, n_features = checks.positive_int("n_in", n_in), checks.positive_int("n_features", n_features)
+        scale, generator = checks.positive("scale", scale), checks.torch_generator("generator", generator)
+        self.freqs: torch.Tensor
+        self.register_buffer("freqs", scale * torch.randn(n_in, n_features, generator=generator))
+        self.out_dim = n_in + 2 * n_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = 2 * math.pi * x @ self.freqs
+        return torch.cat([x, torch.sin(h), torch.cos(h)], -1)
 
 
 class ScaledDiscriminator(nn.Module):
@@ -758,12 +779,16 @@ def _config(base: dict[str, Any], overrides: dict[str, Any]) -> GANConfig:
     return GANConfig(**{**base, **overrides})
 
 
-# The mixture-generator recipe (#13 point 4): G a MixtureGenerator of 100 components in MIXTURE_NETS' units,
-# D in the data's units (it must see detail of the modes' size), an EMA of G, weights learning 10x faster,
-# and R1 annealed to 0 over the last 40% of the run with the learning rates decayed to 10%, not 2%, of their
-# start (late in the run a D kept smooth by R1, or players barely moving, leave off-centre components be).
+# The mixture-generator recipe (#13 point 4): G a MixtureGenerator of 200 components in MIXTURE_NETS' units
+# (with 100, a grid mode that no component reached was lost on one run with another CPU's rounding), D in the
+# data's units reading 64 Fourier features of frequency scale 0.5 per unit (without them the grid's components
+# stay too wide; at scale 2 D is so wavy that components stall between modes and modes are lost), an EMA of G,
+# weights learning 10x faster, and R1 annealed to 0 over the last 40% of the run with the learning rates
+# decayed to 10%, not 2%, of their start (late in the run a D kept smooth by R1, or players barely moving,
+# leave off-centre components be).
 MIXTURE_G_NETS: dict[str, dict[str, Any]] = {
-    name: dict(nets, n_components=100, d_scale=1.0) for name, nets in MIXTURE_NETS.items()
+    name: dict(nets, n_components=200, d_scale=1.0, d_fourier=64, d_fourier_scale=0.5)
+    for name, nets in MIXTURE_NETS.items()
 }
 MIXTURE_G: dict[str, Any] = dict(ema=0.998, batch_size=512, r1_anneal_from=0.6, lr_final_frac=0.1)
 
@@ -882,10 +907,12 @@ def signal_track(state: GANState, track: Sequence[tuple[int, float]]) -> SignalT
 
 def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 256, depth: int = 3,
                 scale: float = 1.0, data_dim: int = 2, device: str = "cpu", n_codes: int = 0,
-                n_components: int = 0, d_scale: float | None = None) -> tuple[nn.Module, nn.Module]:
+                n_components: int = 0, d_scale: float | None = None, d_fourier: int = 0,
+                d_fourier_scale: float = 1.0) -> tuple[nn.Module, nn.Module]:
     """MLP G (ReLU) and D (LeakyReLU 0.2), initialised from ``generator``: G first, then D; with n_codes > 0 G
     is a ``CodeGenerator`` whose MLP reads a code of z (K = n_codes) beside z; with n_components > 0 a
-    ``MixtureGenerator`` of that many components. D works in units of ``d_scale`` (None: ``scale``)."""
+    ``MixtureGenerator`` of that many components. D works in units of ``d_scale`` (None: ``scale``); with
+    d_fourier > 0 its MLP reads ``FourierFeatures`` of that many frequencies of scale ``d_fourier_scale``."""
     checks.instance("config", config, GANConfig)
     generator, dev = checks.torch_generator("generator", generator), checks.device("device", device)
     hidden, depth = checks.positive_int("hidden", hidden), checks.positive_int("depth", depth)
@@ -893,6 +920,8 @@ def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 
     d_scale = scale if d_scale is None else checks.positive("d_scale", d_scale)
     n_codes, latent = checks.nonnegative_int("n_codes", n_codes), config.latent_dim
     n_components = checks.nonnegative_int("n_components", n_components)
+    d_fourier = checks.nonnegative_int("d_fourier", d_fourier)
+    d_fourier_scale = checks.positive("d_fourier_scale", d_fourier_scale)
     for name, n in (("n_codes", n_codes), ("n_components", n_components)):
         if n == 1:
             raise checks.BadArgument(f"{name} must be 0 (none) or at least 2, got 1")
@@ -909,20 +938,28 @@ def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 
     else:
         G = ScaledGenerator(training.mlp([latent, *[hidden] * depth, data_dim], generator=generator,
                                          activation="relu"), scale)
-    d_net = training.mlp([data_dim, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
-    return G.to(dev), ScaledDiscriminator(nn.Sequential(d_net, nn.Flatten(0)), d_scale).to(dev)
+    d_layers: list[nn.Module] = []
+    d_in = data_dim
+    if d_fourier:  # its frequencies are drawn before the MLP's weights
+        features = FourierFeatures(data_dim, d_fourier, scale=d_fourier_scale, generator=generator)
+        d_layers, d_in = [features], features.out_dim
+    d_net = training.mlp([d_in, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
+    d_layers += [d_net, nn.Flatten(0)]
+    return G.to(dev), ScaledDiscriminator(nn.Sequential(*d_layers), d_scale).to(dev)
 
 
 def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int = 2500, hidden: int = 128,
                   depth: int = 3, scale: float = 1.0, reject: float = JBT_REJECT, device: str = "cpu",
                   progress: bool = False, callback: Callable[[GANState], None] | None = None,
-                  every: int = 0, n_components: int = 0, d_scale: float | None = None) -> MixtureRun:
+                  every: int = 0, n_components: int = 0, d_scale: float | None = None, d_fourier: int = 0,
+                  d_fourier_scale: float = 1.0) -> MixtureRun:
     """Train a GAN (``make_models``) on a 2-D mixture and evaluate its G, or with config.ema > 0 its EMA."""
     mixture, seed = checks.instance("mixture", mixture, Mixture), checks.nonnegative_int("seed", seed)
     n_eval = checks.positive_int("n_eval", n_eval)  # checked before training, not after it
     reject = checks.unit_interval("reject", reject, high_open=True)
     G, D = make_models(config, generator=torch.Generator().manual_seed(seed), hidden=hidden, depth=depth,
-                       scale=scale, device=device, n_components=n_components, d_scale=d_scale)
+                       scale=scale, device=device, n_components=n_components, d_scale=d_scale,
+                       d_fourier=d_fourier, d_fourier_scale=d_fourier_scale)
     gen = torch.Generator().manual_seed(seed)
     state = init_state(G, D, config)
     train(state, mixture_sampler(mixture), config.steps, generator=gen, device=device, progress=progress,

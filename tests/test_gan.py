@@ -618,6 +618,32 @@ def test_mixture_generator_weights_move_toward_the_components_d_scores_real() ->
         assert float(G.generator_loss(D, z, "non_saturating")[0]) < float(loss)
 
 
+def test_fourier_features_are_x_and_the_sines_and_cosines_of_fixed_frequencies() -> None:
+    ff = gan.FourierFeatures(2, 500, scale=3.0, generator=torch.Generator().manual_seed(0))
+    assert ff.out_dim == 1002 and list(ff.parameters()) == []  # the frequencies are a buffer: never trained
+    assert float(ff.freqs.std()) == pytest.approx(3.0, rel=0.05) and abs(float(ff.freqs.mean())) < 0.3
+    x = torch.randn(7, 2, generator=torch.Generator().manual_seed(1))
+    h = 2 * math.pi * x @ ff.freqs
+    assert torch.equal(ff(x)[:, :2], x)
+    assert torch.allclose(ff(x)[:, 2:], torch.cat([torch.sin(h), torch.cos(h)], 1), atol=1e-6)
+    again = gan.FourierFeatures(2, 500, scale=3.0, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(again.freqs, ff.freqs)  # drawn from the generator
+
+
+def test_make_models_d_fourier_puts_fourier_features_before_d_and_keeps_g() -> None:
+    cfg = gan.mixture_g_config("ring")
+    G0, D0 = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, n_components=5)
+    G1, D1 = gan.make_models(cfg, generator=torch.Generator().manual_seed(0), hidden=16, n_components=5,
+                             d_fourier=8, d_fourier_scale=2.0)
+    for p0, p1 in zip(G0.parameters(), G1.parameters(), strict=True):
+        assert torch.equal(p0, p1)  # G is drawn first: the same with or without the features
+    features = D1.net[0]
+    assert isinstance(features, gan.FourierFeatures) and features.freqs.shape == (2, 8)
+    assert not isinstance(D0.net[0], gan.FourierFeatures)
+    assert D1(torch.zeros(3, 2)).shape == (3,)
+    assert sum(p.numel() for p in D1.parameters()) == sum(p.numel() for p in D0.parameters()) + 16 * 16
+
+
 def test_mixture_generator_trains_with_the_loop_and_its_ema() -> None:
     cfg = gan.mixture_g_config("ring", steps=3, batch_size=32)
     assert cfg.ema == gan.MIXTURE_G["ema"] and cfg.lr_pi == pytest.approx(10 * cfg.lr_g)
