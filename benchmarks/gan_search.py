@@ -107,9 +107,13 @@ MIXTURES: dict[str, dict[str, Any]] = {
     # the mixture generator (gan.MixtureGenerator, trained by gan.train_mixture as benchmarks/gan.py does),
     # and one change at a time to its recipe (gan.mixture_g_config, gan.MIXTURE_G_NETS)
     "mixture generator": dict(mixture_g=True),
+    # notebook 04's table of how the recipe grew: 100 components against D of ReLUs alone (stop 25's recipe),
+    # then reading Fourier features of scale 2, then of scale 0.5 (the variant "100 components" below)
+    "mixture generator, 100 components, ReLU D":
+        dict(mixture_g=True, nets=dict(n_components=100, d_fourier=0)),
+    "mixture generator, 100 components, Fourier scale 2":
+        dict(mixture_g=True, nets=dict(n_components=100, d_fourier_scale=2.0)),
     "mixture generator, no Fourier features": dict(mixture_g=True, nets=dict(d_fourier=0)),
-    "mixture generator, Fourier scale 2": dict(mixture_g=True, nets=dict(d_fourier_scale=2.0)),
-    "mixture generator, 16 Fourier features": dict(mixture_g=True, nets=dict(d_fourier=16)),
     "mixture generator, R1 not annealed": dict(mixture_g=True, config=dict(r1_anneal_from=1.0)),
     "mixture generator, R1 annealed from 40%": dict(mixture_g=True, config=dict(r1_anneal_from=0.4)),
     "mixture generator, R1 weight 0.01": dict(mixture_g=True, config=dict(r1_gamma=0.01)),
@@ -231,7 +235,7 @@ def _mixture_run(mixture: gan.Mixture, mix_name: str, cfg: gan.GANConfig, nets: 
 
 
 def run_mixtures(variants: list[str], seeds: list[int], mixtures: list[str]) -> list[dict]:
-    print(f"{'mixture':<8} {'variant':<37} {'seed':>4} {'modes':>7} {'high quality':>13} {'width':>6} "
+    print(f"{'mixture':<8} {'variant':<51} {'seed':>4} {'modes':>7} {'high quality':>13} {'width':>6} "
           f"{'wall (s)':>9}")
     rows = []
     for mix_name in mixtures:
@@ -255,7 +259,7 @@ def run_mixtures(variants: list[str], seeds: list[int], mixtures: list[str]) -> 
                              "modes_covered": c.modes_covered, "n_modes": c.n_modes,
                              "high_quality": round(c.high_quality, 4), "width": round(width, 2),
                              "wall_s": round(wall, 1)})
-                print(f"{mix_name:<8} {name:<37} {seed:>4} {c.modes_covered:>3}/{c.n_modes:<3} "
+                print(f"{mix_name:<8} {name:<51} {seed:>4} {c.modes_covered:>3}/{c.n_modes:<3} "
                       f"{100 * c.high_quality:>12.1f}% {width:>6.2f} {wall:>9.1f}", flush=True)
     return rows
 
