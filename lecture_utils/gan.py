@@ -938,14 +938,11 @@ def make_models(config: GANConfig, *, generator: torch.Generator, hidden: int = 
     else:
         G = ScaledGenerator(training.mlp([latent, *[hidden] * depth, data_dim], generator=generator,
                                          activation="relu"), scale)
-    d_layers: list[nn.Module] = []
-    d_in = data_dim
-    if d_fourier:  # its frequencies are drawn before the MLP's weights
-        features = FourierFeatures(data_dim, d_fourier, scale=d_fourier_scale, generator=generator)
-        d_layers, d_in = [features], features.out_dim
-    d_net = training.mlp([d_in, *[hidden] * depth, 1], generator=generator, activation="leaky_relu")
-    d_layers += [d_net, nn.Flatten(0)]
-    return G.to(dev), ScaledDiscriminator(nn.Sequential(*d_layers), d_scale).to(dev)
+    features = ([FourierFeatures(data_dim, d_fourier, scale=d_fourier_scale, generator=generator)]
+                if d_fourier else [])  # their frequencies are drawn before the MLP's weights
+    d_net = training.mlp([data_dim + 2 * d_fourier, *[hidden] * depth, 1], generator=generator,
+                         activation="leaky_relu")
+    return G.to(dev), ScaledDiscriminator(nn.Sequential(*features, d_net, nn.Flatten(0)), d_scale).to(dev)
 
 
 def train_mixture(mixture: Mixture, config: GANConfig, *, seed: int, n_eval: int = 2500, hidden: int = 128,

@@ -653,9 +653,11 @@ features = D_mix.net[0]  # D = ScaledDiscriminator(Sequential(FourierFeatures, M
 x_probe = torch.as_tensor(ring.means[:3], dtype=torch.float32, device=device)
 phase = 2 * np.pi * x_probe @ features.freqs          # 2 pi b_j . x for the fixed frequencies b_j
 ours = torch.cat([x_probe, torch.sin(phase), torch.cos(phase)], 1)
-print("D's Fourier features written out equal the library's:", torch.allclose(ours, features(x_probe), atol=1e-5))
-print(f"frequencies: {tuple(features.freqs.shape)}, their std {float(features.freqs.std()):.2f} (drawn with 0.5)")
-assert torch.allclose(ours, features(x_probe), atol=1e-5)
+same = torch.allclose(ours, features(x_probe), atol=1e-5)
+print("D's Fourier features written out equal the library's:", same)
+print(f"frequencies: {tuple(features.freqs.shape)}, their std {float(features.freqs.std()):.2f} "
+      f"(drawn with {gan.MIXTURE_G_NETS['ring']['d_fourier_scale']:g})")
+assert same
 
 # %%
 # NBVAL_IGNORE_OUTPUT
